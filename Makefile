@@ -1,0 +1,46 @@
+# glassgrad: `make demo` (the main job) and `make test` (everything) do all set-up.
+# Both create .venv and reinstall whenever pyproject.toml changes.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_OUT ?= demo-out
+
+.PHONY: demo test lint typecheck pytest bench notebooks strip-notebooks clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# One stamp per set of extras: a newer pyproject.toml makes it stale.
+$(VENV)/.installed-plots: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[plots]'
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev,notebooks]'
+	touch $@
+
+demo: $(VENV)/.installed-plots
+	$(BIN)/python -m nn --out $(DEMO_OUT)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check autograd nn tests benchmarks
+	$(BIN)/ruff format --check autograd nn tests benchmarks
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+pytest: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q tests $(wildcard notebooks/*.ipynb) --nbmake
+
+test: lint typecheck pytest
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_engine.py
+
+notebooks: $(VENV)/.installed-dev
+	$(BIN)/jupyter lab notebooks
+
+clean:
+	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis

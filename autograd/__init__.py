@@ -1,0 +1,32 @@
+"""glassgrad's engine: scalar Values that remember how they were made.
+
+``Value`` records every op of the op table (:mod:`autograd.ops`); ``backward()`` fills in
+gradients; ``grad()`` returns them, differentiable again on request; ``gradcheck`` compares
+them with central differences; ``no_grad()`` stops recording in the current thread.
+"""
+
+from autograd.gradients import grad
+from autograd.graph import backward_order, topological_order
+from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
+from autograd.numeric import GradcheckResult, gradcheck, numerical_grad
+from autograd.value import Value, dot, sum_values
+
+#: Marks this package as glassgrad's engine; ``nn`` checks it on import.
+GLASSGRAD = True
+
+__all__ = [
+    "Value",
+    "grad",
+    "gradcheck",
+    "GradcheckResult",
+    "numerical_grad",
+    "no_grad",
+    "enable_grad",
+    "is_grad_enabled",
+    "detect_anomaly",
+    "dot",
+    "sum_values",
+    "topological_order",
+    "backward_order",
+    "GLASSGRAD",
+]

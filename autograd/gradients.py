@@ -1,0 +1,154 @@
+"""``grad()``: gradients as return values, optionally differentiable again.
+
+With ``create_graph=True`` the op table's derivative rules are called on Values
+(:data:`VALUE_MATH`), so every gradient is itself a recorded expression that can be
+differentiated again: second and higher derivatives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from autograd.graph import backward_order
+from autograd.ieee import FLOAT_MATH, safe_div, safe_exp, safe_log, safe_pow
+from autograd.value import Value, sum_values
+
+__all__ = ["grad", "ValueMath", "VALUE_MATH"]
+
+
+def _data(x: Any) -> float:
+    return x.data if isinstance(x, Value) else float(x)
+
+
+class ValueMath:
+    """The rule helpers of :class:`autograd.ieee.FloatMath`, on Values (recorded)."""
+
+    @staticmethod
+    def div(a: Any, b: Any) -> Any:
+        if isinstance(a, Value) or isinstance(b, Value):
+            return a / b
+        return safe_div(a, b)
+
+    @staticmethod
+    def pow(a: Any, b: Any) -> Any:
+        if isinstance(a, Value) or isinstance(b, Value):
+            return a**b
+        return safe_pow(a, b)
+
+    @staticmethod
+    def exp(a: Any) -> Any:
+        return a.exp() if isinstance(a, Value) else safe_exp(a)
+
+    @staticmethod
+    def log(a: Any) -> Any:
+        return a.log() if isinstance(a, Value) else safe_log(a)
+
+    @staticmethod
+    def tanh(a: Any) -> Any:
+        return a.tanh() if isinstance(a, Value) else FLOAT_MATH.tanh(a)
+
+    @staticmethod
+    def sigmoid(a: Any) -> Any:
+        return a.sigmoid() if isinstance(a, Value) else FLOAT_MATH.sigmoid(a)
+
+    @staticmethod
+    def sum(terms: list[Any]) -> Any:
+        return sum_values(terms)
+
+    # Comparisons read the current data: a branch is constant where it is differentiated.
+    @staticmethod
+    def where(condition: bool, if_true: Any, if_false: Any) -> Any:
+        return if_true if condition else if_false
+
+    @staticmethod
+    def eq(a: Any, b: Any) -> bool:
+        return _data(a) == _data(b)
+
+    @staticmethod
+    def le(a: Any, b: Any) -> bool:
+        return _data(a) <= _data(b)
+
+    @staticmethod
+    def ge(a: Any, b: Any) -> bool:
+        return _data(a) >= _data(b)
+
+    @staticmethod
+    def both(a: bool, b: bool) -> bool:
+        return a and b
+
+
+VALUE_MATH = ValueMath()
+
+
+def _as_list(xs: Value | Sequence[Value], what: str) -> list[Value]:
+    items = [xs] if isinstance(xs, Value) else list(xs)
+    for item in items:
+        if not isinstance(item, Value):
+            raise TypeError(f"grad() takes Values as {what}, got {type(item).__name__}")
+    return items
+
+
+def grad(
+    outputs: Value | Sequence[Value],
+    wrt: Value | Sequence[Value],
+    grad_outputs: Sequence[float] | None = None,
+    create_graph: bool = False,
+) -> tuple[Value, ...]:
+    """Return ``d sum(outputs) / d w`` for each ``w`` in ``wrt``, leaving every ``.grad`` alone.
+
+    ``grad_outputs`` seeds each output (default 1.0). A ``w`` the outputs do not depend on
+    gets 0. With ``create_graph=True`` the gradients are recorded Values, so they can be
+    differentiated again (``grad(grad(y, x)[0], x)`` is the second derivative); otherwise
+    they are new leaves. Always returns a tuple, one gradient per ``w``.
+    """
+    roots = _as_list(outputs, "outputs")
+    targets = _as_list(wrt, "wrt")
+    seeds = [1.0] * len(roots) if grad_outputs is None else [float(s) for s in grad_outputs]
+    if len(seeds) != len(roots):
+        raise ValueError(f"grad() got {len(roots)} outputs but {len(seeds)} grad_outputs")
+    order = backward_order(roots)
+    if create_graph:
+        return _value_grads(order, roots, seeds, targets)
+    return _float_grads(order, roots, seeds, targets)
+
+
+def _float_grads(
+    order: list[Value], roots: list[Value], seeds: list[float], targets: list[Value]
+) -> tuple[Value, ...]:
+    grads: dict[Value, float] = {}
+    for root, seed in zip(roots, seeds):
+        grads[root] = grads.get(root, 0.0) + seed
+    for node in order:
+        op = node.op
+        g = grads.get(node)
+        if op is None or g is None:
+            continue
+        parents = node.parents
+        local = op.local_grads(FLOAT_MATH, node.data, *[p.data for p in parents])
+        for parent, local_grad in zip(parents, local):
+            grads[parent] = grads.get(parent, 0.0) + g * local_grad
+    return tuple(Value(grads.get(t, 0.0)) for t in targets)
+
+
+def _value_grads(
+    order: list[Value], roots: list[Value], seeds: list[float], targets: list[Value]
+) -> tuple[Value, ...]:
+    grads: dict[Value, Any] = {}
+    for root, seed in zip(roots, seeds):
+        grads[root] = grads[root] + seed if root in grads else Value(seed)
+    for node in order:
+        op = node.op
+        g = grads.get(node)
+        if op is None or g is None:
+            continue
+        parents = node.parents
+        local = op.local_grads(VALUE_MATH, node, *parents)
+        for parent, local_grad in zip(parents, local):
+            contribution = g * local_grad
+            grads[parent] = grads[parent] + contribution if parent in grads else contribution
+    result = []
+    for t in targets:
+        g = grads.get(t)
+        result.append(Value(0.0) if g is None else g)
+    return tuple(result)

@@ -1,0 +1,120 @@
+"""Float arithmetic with IEEE results, as PyTorch float64 gives them.
+
+Python's float operators raise where IEEE returns a value (``1.0 / 0.0``,
+``math.exp(1000)``, ``0.0 ** -1``) and ``**`` may even return a complex number. These
+functions return what C's ``pow``, ``exp`` and ``log`` return instead: ``inf``, ``-inf``
+or ``nan``. They are the float helpers every derivative rule may use
+(:data:`FLOAT_MATH`), and the names generated code calls.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+__all__ = [
+    "safe_div",
+    "safe_pow",
+    "safe_exp",
+    "safe_log",
+    "stable_sigmoid",
+    "FloatMath",
+    "FLOAT_MATH",
+]
+
+
+def _is_odd_integer(y: float) -> bool:
+    return y % 2.0 == 1.0
+
+
+def safe_div(x: float, y: float) -> float:
+    """Return ``x / y`` with IEEE results: ``1/0 = inf``, ``-1/0 = -inf``, ``0/0 = nan``."""
+    try:
+        return x / y
+    except ZeroDivisionError:
+        if x != x or x == 0.0:
+            return math.nan
+        return math.copysign(math.inf, x) * math.copysign(1.0, y)
+
+
+def safe_pow(x: float, y: float) -> float:
+    """Return ``x ** y`` as C's ``pow`` does: ``inf`` on overflow, ``nan`` not complex."""
+    try:
+        result = x**y
+    except ZeroDivisionError:  # 0.0 ** negative: a pole, signed for odd integer exponents
+        return math.copysign(math.inf, x) if _is_odd_integer(y) else math.inf
+    except OverflowError:
+        return -math.inf if x < 0.0 and _is_odd_integer(y) else math.inf
+    if type(result) is complex:  # negative base, fractional exponent
+        return math.nan
+    return result  # type: ignore[no-any-return]
+
+
+def safe_exp(x: float) -> float:
+    """Return ``e ** x``; ``inf`` where it overflows."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def safe_log(x: float) -> float:
+    """Return the natural log: ``-inf`` at 0, ``nan`` below 0 or for nan."""
+    if x > 0.0:
+        return math.log(x)
+    if x == 0.0:
+        return -math.inf
+    return math.nan
+
+
+def stable_sigmoid(x: float) -> float:
+    """Return ``1 / (1 + e^-x)`` without overflow for any x."""
+    if x >= 0.0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = safe_exp(x)
+    return e / (1.0 + e)
+
+
+class FloatMath:
+    """The helpers op rules may use besides arithmetic, on floats.
+
+    Every reader of the op table offers the same names: ``div``, ``pow``, ``exp``,
+    ``log``, ``tanh``, ``sigmoid`` and ``sum`` (of a non-empty list, left to right)
+    compute; ``eq``, ``le``, ``ge``, ``both`` compare; ``where(condition, if_true,
+    if_false)`` chooses.
+    """
+
+    div = staticmethod(safe_div)
+    pow = staticmethod(safe_pow)
+    exp = staticmethod(safe_exp)
+    log = staticmethod(safe_log)
+    tanh = staticmethod(math.tanh)
+    sigmoid = staticmethod(stable_sigmoid)
+
+    @staticmethod
+    def sum(terms: list[float]) -> float:
+        # -0.0 is the exact additive identity, so this is the plain left-to-right sum.
+        return sum(terms, -0.0)
+
+    @staticmethod
+    def where(condition: bool, if_true: Any, if_false: Any) -> Any:
+        return if_true if condition else if_false
+
+    @staticmethod
+    def eq(a: float, b: float) -> bool:
+        return a == b
+
+    @staticmethod
+    def le(a: float, b: float) -> bool:
+        return a <= b
+
+    @staticmethod
+    def ge(a: float, b: float) -> bool:
+        return a >= b
+
+    @staticmethod
+    def both(a: bool, b: bool) -> bool:
+        return a and b
+
+
+FLOAT_MATH = FloatMath()

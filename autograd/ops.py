@@ -1,0 +1,258 @@
+"""The op table: every primitive operation glassgrad can record, one record each.
+
+A record says what an op is called, how it is drawn, how it computes its value and its
+local derivatives ``d out / d input_i``. Both rules are written with arithmetic only,
+plus a few named helpers (``m.div``, ``m.pow``, ``m.log``, ``m.where`` ...) taken from a
+*math* argument ``m``. Three readers call the same rules with a different ``m``:
+
+* floats (:data:`autograd.ieee.FLOAT_MATH`), for eager values and ``backward()``; for ops
+  with a fixed number of inputs the rules are read once, as code, into small float kernels
+  (:func:`autograd.codegen.eager_kernels`);
+* Values (``autograd.gradients.VALUE_MATH``), for higher-order gradients;
+* code text (:data:`autograd.codegen.CODE_MATH`), for the compiler.
+
+Everything follows IEEE double precision as PyTorch float64 does: overflow gives ``inf``,
+``log(0)`` is ``-inf``, ``1/0`` is ``inf``, and no Python arithmetic exception escapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from autograd.codegen import eager_kernels
+from autograd.ieee import FLOAT_MATH
+
+__all__ = [
+    "Op",
+    "ADD",
+    "MUL",
+    "DIV",
+    "POW",
+    "EXP",
+    "LOG",
+    "TANH",
+    "SIGMOID",
+    "RELU",
+    "SUM",
+    "DOT",
+    "power_by",
+    "OP_TABLE",
+    "OP_FAMILIES",
+]
+
+Rule = Callable[..., Any]
+
+
+@dataclass(frozen=True, eq=False)
+class Op:
+    """One primitive op: its name, drawing symbol, and forward and derivative rules.
+
+    ``forward(m, *inputs)`` returns the op's value. ``local_grads(m, out, *inputs)`` returns
+    one local derivative ``d out / d input_i`` per input. ``arity`` is the number of inputs,
+    or ``None`` for ops that take any number (``sum``, ``dot``). ``exponent`` is set only
+    for the power-by-a-number family made by :func:`power_by`.
+
+    ``eager_forward(*floats)`` and ``eager_backward(node, g)`` are derived from the rules
+    when the record is made; ``kernel_source`` shows the code they were compiled from.
+    """
+
+    name: str
+    symbol: str
+    forward: Rule
+    local_grads: Rule
+    arity: int | None
+    doc: str = ""
+    exponent: float | None = None
+    eager_forward: Callable[..., float] = field(init=False, repr=False)
+    eager_backward: Callable[[Any, float], None] = field(init=False, repr=False)
+    kernel_source: str = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.arity is None:
+            forward, backward, source = _float_reader(self)
+        else:
+            forward, backward, source = eager_kernels(self)
+        object.__setattr__(self, "eager_forward", forward)
+        object.__setattr__(self, "eager_backward", backward)
+        object.__setattr__(self, "kernel_source", source)
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r}, symbol={self.symbol!r})"
+
+
+def _float_reader(op: Op) -> tuple[Callable[..., float], Callable[[Any, float], None], str]:
+    """Eager functions for ops with any number of inputs: the rules called on floats."""
+    forward_rule = op.forward
+    grads_rule = op.local_grads
+
+    def forward(*inputs: float) -> float:
+        return forward_rule(FLOAT_MATH, *inputs)  # type: ignore[no-any-return]
+
+    def backward(node: Any, g: float) -> None:
+        parents = node._in0  # a Value keeps all inputs of such an op as one tuple here
+        local = grads_rule(FLOAT_MATH, node.data, *[p.data for p in parents])
+        for parent, local_grad in zip(parents, local):
+            parent.grad += g * local_grad
+
+    return forward, backward, "(rules called on floats: the op takes any number of inputs)"
+
+
+# --- the table -----------------------------------------------------------------------
+
+ADD = Op(
+    "add",
+    "+",
+    forward=lambda m, x, y: x + y,
+    local_grads=lambda m, out, x, y: (1.0, 1.0),
+    arity=2,
+    doc="d(x+y)/dx = 1, d(x+y)/dy = 1",
+)
+
+MUL = Op(
+    "mul",
+    "*",
+    forward=lambda m, x, y: x * y,
+    local_grads=lambda m, out, x, y: (y, x),
+    arity=2,
+    doc="d(x*y)/dx = y, d(x*y)/dy = x",
+)
+
+# Division is primitive, not x * y**-1: the quotient rule written as -out/y keeps the
+# gradients of 1e-300 / 1e-200 finite where y**-2 alone would overflow.
+DIV = Op(
+    "div",
+    "/",
+    forward=lambda m, x, y: m.div(x, y),
+    local_grads=lambda m, out, x, y: (m.div(1.0, y), m.div(-out, y)),
+    arity=2,
+    doc="d(x/y)/dx = 1/y, d(x/y)/dy = -(x/y)/y",
+)
+
+
+def _pow_grads(m: Any, out: Any, x: Any, y: Any) -> tuple[Any, Any]:
+    # PyTorch's conventions: no gradient through a zero exponent, and none to the
+    # exponent where the base is 0 and the exponent is not negative (0 ** y is flat there).
+    d_base = m.where(m.eq(y, 0.0), 0.0, y * m.pow(x, y - 1.0))
+    d_exponent = m.where(m.both(m.eq(x, 0.0), m.ge(y, 0.0)), 0.0, out * m.log(x))
+    return d_base, d_exponent
+
+
+POW = Op(
+    "pow",
+    "**",
+    forward=lambda m, x, y: m.pow(x, y),
+    local_grads=_pow_grads,
+    arity=2,
+    doc="d(x**y)/dx = y * x**(y-1), d(x**y)/dy = x**y * log(x)",
+)
+
+
+@lru_cache(maxsize=256)
+def power_by(exponent: float) -> Op:
+    """Return the op ``x ** exponent`` for a fixed number; ``x ** 2`` draws as ``**2``."""
+    k = float(exponent)
+
+    def forward(m: Any, x: Any) -> Any:
+        return m.pow(x, k)
+
+    def local_grads(m: Any, out: Any, x: Any) -> tuple[Any]:
+        return (0.0,) if k == 0.0 else (k * m.pow(x, k - 1.0),)
+
+    return Op(
+        "pow_scalar",
+        f"**{k:g}",
+        forward=forward,
+        local_grads=local_grads,
+        arity=1,
+        doc=f"d(x**{k:g})/dx = {k:g} * x**{k - 1.0:g}",
+        exponent=k,
+    )
+
+
+EXP = Op(
+    "exp",
+    "exp",
+    forward=lambda m, x: m.exp(x),
+    local_grads=lambda m, out, x: (out,),
+    arity=1,
+    doc="d(e^x)/dx = e^x",
+)
+
+LOG = Op(
+    "log",
+    "log",
+    forward=lambda m, x: m.log(x),
+    local_grads=lambda m, out, x: (m.div(1.0, x),),
+    arity=1,
+    doc="d(log x)/dx = 1/x",
+)
+
+TANH = Op(
+    "tanh",
+    "tanh",
+    forward=lambda m, x: m.tanh(x),
+    local_grads=lambda m, out, x: (1.0 - out * out,),
+    arity=1,
+    doc="d(tanh x)/dx = 1 - tanh(x)^2",
+)
+
+SIGMOID = Op(
+    "sigmoid",
+    "σ",
+    forward=lambda m, x: m.sigmoid(x),
+    local_grads=lambda m, out, x: (out * (1.0 - out),),
+    arity=1,
+    doc="d(sigmoid x)/dx = sigmoid(x) * (1 - sigmoid(x))",
+)
+
+# relu lets nan through, and its derivative is 0 wherever the output is not positive:
+# PyTorch's choices, including 0 at x = 0.
+RELU = Op(
+    "relu",
+    "ReLU",
+    forward=lambda m, x: m.where(m.le(x, 0.0), 0.0, x),
+    local_grads=lambda m, out, x: (m.where(m.le(out, 0.0), 0.0, 1.0),),
+    arity=1,
+    doc="d(relu x)/dx = 1 if relu(x) > 0 else 0",
+)
+
+SUM = Op(
+    "sum",
+    "Σ",
+    forward=lambda m, *xs: m.sum(list(xs)),
+    local_grads=lambda m, out, *xs: (1.0,) * len(xs),
+    arity=None,
+    doc="d(x_1 + ... + x_n)/dx_i = 1",
+)
+
+
+def _dot_forward(m: Any, *weights_then_inputs: Any) -> Any:
+    n = len(weights_then_inputs) // 2
+    weights, inputs = weights_then_inputs[:n], weights_then_inputs[n:]
+    return m.sum([w * x for w, x in zip(weights, inputs)])
+
+
+def _dot_grads(m: Any, out: Any, *weights_then_inputs: Any) -> tuple[Any, ...]:
+    n = len(weights_then_inputs) // 2
+    return weights_then_inputs[n:] + weights_then_inputs[:n]
+
+
+DOT = Op(
+    "dot",
+    "Σ w·x",
+    forward=_dot_forward,
+    local_grads=_dot_grads,
+    arity=None,
+    doc="inputs w_1..w_n, x_1..x_n: d(Σ w_i x_i)/dw_i = x_i, d(Σ w_i x_i)/dx_i = w_i",
+)
+
+#: Every op with a fixed rule, by name.
+OP_TABLE: dict[str, Op] = {
+    op.name: op for op in (ADD, MUL, DIV, POW, EXP, LOG, TANH, SIGMOID, RELU, SUM, DOT)
+}
+
+#: Ops made per constant: ``power_by(k)`` gives the record named ``pow_scalar`` for ``x ** k``.
+OP_FAMILIES: dict[str, Callable[[float], Op]] = {"pow_scalar": power_by}
