@@ -37,7 +37,7 @@ pytest: $(VENV)/.installed-dev
 test: lint typecheck pytest
 
 bench: $(VENV)/.installed-dev
-	$(BIN)/python benchmarks/bench_engine.py
+	@for script in benchmarks/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; echo; done
 
 notebooks: $(VENV)/.installed-dev
 	$(BIN)/jupyter lab notebooks
