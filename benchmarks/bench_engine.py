@@ -20,10 +20,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from micrograd.engine import Value as MicrogradValue  # noqa: E402
-from workload import PrimitiveMLP, best_times, demo_loss, demo_step, moons  # noqa: E402
+from micrograd.engine import Value as MicrogradValue
+from workload import PrimitiveMLP, best_times, demo_loss, demo_step, moons
 
-from autograd import Value  # noqa: E402
+from autograd import Value
 
 ENGINES: dict[str, Any] = {"glassgrad": Value, "micrograd": MicrogradValue}
 
@@ -65,7 +65,7 @@ def _count_nodes(root: Any) -> int:
 
 def backward_time(value: Any, depth: int) -> float:
     """Time backward through ``y = x * 1.000001 * 1.000001 * ...`` (depth multiplications)."""
-    y = x = value(0.5)
+    y = value(0.5)
     for _ in range(depth):
         y = y * 1.000001
     start = time.perf_counter()
@@ -91,9 +91,8 @@ def main() -> None:
         seconds = backward_time(Value, depth)
         per_node = seconds / depth * 1e6
         base = base or per_node
-        print(
-            f"  depth {depth:>9,d}: {seconds:7.3f} s  {per_node:.2f} us/node ({per_node / base:.2f}x)"
-        )
+        growth = per_node / base
+        print(f"  depth {depth:>9,d}: {seconds:7.3f} s  {per_node:.2f} us/node ({growth:.2f}x)")
     try:
         backward_time(MicrogradValue, 5_000)
         print("  micrograd: depth 5,000 ok")

@@ -9,6 +9,7 @@ exactly as ``micrograd.nn`` does, so glassgrad and micrograd build the same grap
 from __future__ import annotations
 
 import gc
+import itertools
 import math
 import random
 import time
@@ -38,7 +39,7 @@ class PrimitiveMLP:
         rng = random.Random(seed)
         self.layers = [
             [([value(rng.uniform(-1, 1)) for _ in range(nin)], value(0.0)) for _ in range(nout)]
-            for nin, nout in zip(sizes, sizes[1:])
+            for nin, nout in itertools.pairwise(sizes)
         ]
 
     def __call__(self, x: list[Any]) -> Any:
