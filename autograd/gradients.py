@@ -82,7 +82,11 @@ VALUE_MATH = ValueMath()
 
 
 def _as_list(xs: Value | Sequence[Value], what: str) -> list[Value]:
-    items = [xs] if isinstance(xs, Value) else list(xs)
+    if isinstance(xs, Value):
+        return [xs]
+    if not isinstance(xs, (list, tuple)):
+        raise TypeError(f"grad() takes Values as {what}, got {type(xs).__name__}")
+    items = list(xs)
     for item in items:
         if not isinstance(item, Value):
             raise TypeError(f"grad() takes Values as {what}, got {type(item).__name__}")

@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from autograd.gradients import grad
-from autograd.mode import no_grad
 from autograd.value import Value
 
 __all__ = ["gradcheck", "GradcheckResult", "numerical_grad"]
@@ -58,8 +57,8 @@ def numerical_grad(
 
 
 def _evaluate(f: Callable[..., Value | float], point: list[float]) -> float:
-    with no_grad():
-        out = f(*[Value(x) for x in point])
+    # Recording stays on: f may itself take gradients (a check of second derivatives).
+    out = f(*[Value(x) for x in point])
     return out.data if isinstance(out, Value) else float(out)
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from numbers import Real
-from typing import Any
+from typing import Any, cast
 
 from autograd.graph import backward_order
 from autograd.ieee import FLOAT_MATH
@@ -46,8 +46,8 @@ def _real_to_float(x: object) -> float:
     if isinstance(x, Real):
         try:
             return float(x)
-        except OverflowError:  # an int beyond the float range
-            return math.copysign(math.inf, x)
+        except OverflowError:  # an int (or fraction) beyond the float range
+            return math.inf if cast(float, x) > 0 else -math.inf
     if isinstance(x, Value):
         raise TypeError(
             "Value() takes a real number, got a Value; "
