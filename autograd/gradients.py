@@ -7,7 +7,7 @@ differentiated again: second and higher derivatives.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd.graph import backward_order
@@ -113,46 +113,44 @@ def grad(
         raise ValueError(f"grad() got {len(roots)} outputs but {len(seeds)} grad_outputs")
     order = backward_order(roots)
     if create_graph:
-        return _value_grads(order, roots, seeds, targets)
-    return _float_grads(order, roots, seeds, targets)
-
-
-def _float_grads(
-    order: list[Value], roots: list[Value], seeds: list[float], targets: list[Value]
-) -> tuple[Value, ...]:
-    grads: dict[Value, float] = {}
-    for root, seed in zip(roots, seeds):
-        grads[root] = grads.get(root, 0.0) + seed
-    for node in order:
-        op = node.op
-        g = grads.get(node)
-        if op is None or g is None:
-            continue
-        parents = node.parents
-        local = op.local_grads(FLOAT_MATH, node.data, *[p.data for p in parents])
-        for parent, local_grad in zip(parents, local):
-            grads[parent] = grads.get(parent, 0.0) + g * local_grad
+        # Rules called on Values: every gradient is recorded, so it can be differentiated.
+        grads = _accumulate(order, roots, [Value(s) for s in seeds], VALUE_MATH, _itself)
+        return tuple(grads.get(t, Value(0.0)) for t in targets)
+    grads = _accumulate(order, roots, seeds, FLOAT_MATH, _data_of)
     return tuple(Value(grads.get(t, 0.0)) for t in targets)
 
 
-def _value_grads(
-    order: list[Value], roots: list[Value], seeds: list[float], targets: list[Value]
-) -> tuple[Value, ...]:
+def _itself(node: Value) -> Value:
+    return node
+
+
+def _data_of(node: Value) -> float:
+    return node.data
+
+
+def _accumulate(
+    order: list[Value],
+    roots: list[Value],
+    seeds: list[Any],
+    math: Any,
+    operand: Callable[[Value], Any],
+) -> dict[Value, Any]:
+    """Run the chain rule in ``order``, reading each op's rule with ``math``.
+
+    ``operand`` gives what the rule is called with for a node: its float data, or the
+    node itself. Returns the gradient of every node reached.
+    """
     grads: dict[Value, Any] = {}
     for root, seed in zip(roots, seeds):
-        grads[root] = grads[root] + seed if root in grads else Value(seed)
+        grads[root] = grads[root] + seed if root in grads else seed
     for node in order:
         op = node.op
         g = grads.get(node)
         if op is None or g is None:
             continue
         parents = node.parents
-        local = op.local_grads(VALUE_MATH, node, *parents)
+        local = op.local_grads(math, operand(node), *[operand(p) for p in parents])
         for parent, local_grad in zip(parents, local):
             contribution = g * local_grad
             grads[parent] = grads[parent] + contribution if parent in grads else contribution
-    result = []
-    for t in targets:
-        g = grads.get(t)
-        result.append(Value(0.0) if g is None else g)
-    return tuple(result)
+    return grads
