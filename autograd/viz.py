@@ -15,7 +15,7 @@ inline (or the DOT text and an install hint when Graphviz is missing).
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from autograd.dotfile import (
     DEFAULT_MAX_NODES,
@@ -83,8 +83,7 @@ def draw_dot(
     )
 
 
-@dataclass(frozen=True, eq=False)
-class GradientTerm:
+class GradientTerm(NamedTuple):
     """One use of a node passing gradient back: ``consumer_grad × local_grad``.
 
     ``consumer`` used the node as its input ``input_number``; ``local_grad`` is
@@ -113,6 +112,8 @@ class GradientTerm:
 class _BackwardWalk:
     """What every step of one walk shares: the order and the final gradients."""
 
+    __slots__ = ("root", "order", "grads")
+
     def __init__(self, root: Value, order: list[Value], grads: dict[Value, float]) -> None:
         self.root = root
         self.order = order
@@ -126,6 +127,8 @@ class BackwardStep:
     node's full gradient: the sum of ``terms`` in order (the root's is the seed, with no
     terms). ``drawing`` shows the graph at this moment.
     """
+
+    __slots__ = ("_walk", "index", "node", "grad", "terms")
 
     def __init__(
         self,
@@ -155,7 +158,8 @@ class BackwardStep:
         """
         fills: dict[Value, str] = {}
         grad_texts: dict[Value, str] = {}
-        for position, node in enumerate(self._walk.order):
+        too_large = max_nodes is not None and len(self._walk.order) > max_nodes
+        for position, node in enumerate(() if too_large else self._walk.order):
             if position < self.index:
                 fills[node] = FILL_DONE
             elif position == self.index:
