@@ -264,7 +264,9 @@ def graph_source(
     """Return the DOT text of the nodes in ``order`` (a topological order of Values).
 
     Each value is a record ``label | data | grad``; each op is a node with its symbol,
-    with one edge per input (``a + a`` has two). ``grad_texts[node]`` replaces the gradient
+    with one edge per input (``a + a`` has two); where input order matters the edges are
+    named as the op's derivative doc names them (``x``, ``y`` of ``/`` and ``**``;
+    ``w1``.., ``x1``.. of ``Σ w·x``). ``grad_texts[node]`` replaces the gradient
     shown for a node; ``fills`` colours nodes; highlighted nodes and edges (``(consumer,
     input number)``) are drawn in red.
     """
@@ -288,8 +290,10 @@ def graph_source(
             continue
         op_label = f'label="{escape_string(node.op.symbol)}"'
         lines.append(f"  n{index}_op [{', '.join([op_label, *style])}];")
-        for input_number, parent in enumerate(node.parents):
-            edge = _edge_style((node, input_number) in highlighted_edges)
+        parents = node.parents
+        names = _input_names(node.op.name, len(parents))
+        for input_number, parent in enumerate(parents):
+            edge = _edge_style((node, input_number) in highlighted_edges, names[input_number])
             lines.append(f"  n{position[parent]} -> n{index}_op{edge};")
         lines.append(f"  n{index}_op -> n{index}{_edge_style(node in highlighted_nodes)};")
     lines.append("}")
@@ -330,5 +334,18 @@ def _style(fill: str, highlighted: bool) -> list[str]:
     return attributes
 
 
-def _edge_style(highlighted: bool) -> str:
-    return f' [color="{_HIGHLIGHT_COLOUR}", penwidth=2]' if highlighted else ""
+def _input_names(op_name: str, count: int) -> list[str]:
+    """Name the inputs of ops whose input order matters, as their derivative docs do."""
+    if op_name in ("div", "pow"):
+        return ["x", "y"]
+    if op_name == "dot":
+        half = count // 2
+        return [f"w{i}" for i in range(1, half + 1)] + [f"x{i}" for i in range(1, half + 1)]
+    return [""] * count
+
+
+def _edge_style(highlighted: bool, input_name: str = "") -> str:
+    attributes = [f'label="{input_name}"'] if input_name else []
+    if highlighted:
+        attributes.append(f'color="{_HIGHLIGHT_COLOUR}", penwidth=2')
+    return f" [{', '.join(attributes)}]" if attributes else ""

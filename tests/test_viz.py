@@ -99,7 +99,7 @@ def test_op_nodes_show_the_op_symbols() -> None:
     w = Value(2.0, label="w")
     y = (dot([w], [x]).relu() ** 2 / x.exp().log() + x.tanh() + x.sigmoid()) * x
     source = draw_dot(y).source
-    symbols = re.findall(r'_op \[label="([^"]*)"', source)
+    symbols = re.findall(r'^  n\d+_op \[label="([^"]*)"', source, flags=re.MULTILINE)
     assert sorted(symbols) == sorted(
         ["Σ w·x", "ReLU", "**2", "/", "exp", "log"] + ["+"] * 2 + ["tanh", "σ", "*"]
     )
@@ -343,3 +343,19 @@ def test_a_step_drawing_leaves_the_real_grads_alone() -> None:
 def test_a_step_displays_inline(dot_program: str) -> None:
     step = backward_steps(small_graph()[2])[2]
     assert "<svg" in step._repr_mimebundle_()["image/svg+xml"]
+
+
+def test_inputs_whose_order_matters_are_named_on_their_edges() -> None:
+    numerator = Value(1.0, label="p")
+    denominator = Value(4.0, label="q")
+    quotient = numerator / denominator
+    source = draw_dot(dot([quotient], [numerator])).source
+    assert '  n0 -> n2_op [label="x"];' in source  # p is the x of x / y
+    assert '  n1 -> n2_op [label="y"];' in source
+    assert '  n2 -> n3_op [label="w1"];' in source
+    assert '  n0 -> n3_op [label="x1"];' in source
+
+
+def test_inputs_of_symmetric_ops_are_not_named() -> None:
+    source = draw_dot(small_graph()[2]).source
+    assert 'label="x"' not in source
