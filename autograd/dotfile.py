@@ -316,7 +316,7 @@ def _check_rankdir(rankdir: str) -> None:
 
 
 def _header(name: str, rankdir: str, caption: str) -> list[str]:
-    graph_attributes = [f"rankdir={rankdir}"]
+    graph_attributes = [f"rankdir={rankdir}", f'fontname="{_FONT}"']
     if caption:
         graph_attributes += [f'label="{escape_string(caption)}"', "labelloc=t"]
     return [
