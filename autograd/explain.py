@@ -1,0 +1,268 @@
+"""The chain rule spelled out: a gradient as a sum over paths of products of local derivatives.
+
+``d root / d wrt`` is the sum, over every path from ``root`` down to ``wrt``, of the
+product of the local derivatives along the path's edges. :func:`explain` lists the paths
+with each edge's op and local derivative (taken from the op table, the same rules
+``backward()`` runs), and computes the total by dynamic programming, so it is exact and
+fast even when the number of paths is astronomically large.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from autograd.dotfile import DEFAULT_MAX_NODES, Drawing, draw_graph
+from autograd.graph import topological_order
+from autograd.ieee import FLOAT_MATH
+from autograd.ops import Op
+from autograd.value import Value
+
+__all__ = ["explain", "Explanation", "ChainPath", "PathEdge", "node_name", "local_grads"]
+
+#: How many paths :func:`explain` lists unless told otherwise.
+DEFAULT_MAX_PATHS = 1000
+
+
+def node_name(node: Value) -> str:
+    """Return how explanations name a node: its label, else its op's symbol, else its data."""
+    if node.label:
+        return node.label
+    if node.op is not None:
+        return node.op.symbol
+    return f"{node.data:.4g}"
+
+
+def local_grads(node: Value) -> tuple[float, ...]:
+    """Return ``d node / d parent_i`` for each of ``node``'s parents, from the op table."""
+    if node.op is None:
+        return ()
+    parents = node.parents
+    return tuple(node.op.local_grads(FLOAT_MATH, node.data, *[p.data for p in parents]))
+
+
+@dataclass(frozen=True, eq=False)
+class PathEdge:
+    """One edge of a path: ``consumer`` was made from ``parent`` (its input ``input_number``)."""
+
+    consumer: Value
+    input_number: int
+    parent: Value
+    local_grad: float
+
+    @property
+    def op(self) -> Op:
+        """The op that made ``consumer``; its ``doc`` gives the derivative formula."""
+        assert self.consumer.op is not None  # an edge always leads into an op's result
+        return self.consumer.op
+
+    def __str__(self) -> str:
+        return (
+            f"d {node_name(self.consumer)} / d {node_name(self.parent)} = "
+            f"{self.local_grad:.6g}   by {self.op.symbol}: {self.op.doc}"
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class ChainPath:
+    """One path from the root down to ``wrt``: its edges in order and their product."""
+
+    edges: tuple[PathEdge, ...]
+    product: float
+
+    @property
+    def nodes(self) -> tuple[Value, ...]:
+        """The nodes along the path, root first; an empty path is the root alone."""
+        if not self.edges:
+            return ()
+        return (self.edges[0].consumer, *(edge.parent for edge in self.edges))
+
+    def __str__(self) -> str:
+        if not self.edges:
+            return "(the root itself): 1"
+        names = " ← ".join(node_name(node) for node in self.nodes)
+        factors = " × ".join(f"{edge.local_grad:.4g}" for edge in self.edges)
+        return f"{names}: {factors} = {self.product:.4g}"
+
+
+class Explanation:
+    """``d root / d wrt`` as a sum over paths; ``str()`` prints the chain rule, path by path.
+
+    ``total`` is the gradient (what one ``root.backward()`` from zero grads puts in
+    ``wrt.grad``), computed by dynamic programming. ``path_count`` is the exact number
+    of paths; ``paths`` lists at most ``max_paths`` of them (``truncated`` says when
+    there are more). The sum of the listed products equals ``total`` up to rounding when
+    all paths are listed.
+    """
+
+    def __init__(
+        self,
+        root: Value,
+        wrt: Value,
+        *,
+        total: float,
+        path_count: int,
+        paths: tuple[ChainPath, ...],
+        max_paths: int,
+        nodes_on_paths: frozenset[Value],
+        edges_on_paths: frozenset[tuple[Value, int]],
+    ) -> None:
+        self.root = root
+        self.wrt = wrt
+        self.total = total
+        self.path_count = path_count
+        self.paths = paths
+        self.max_paths = max_paths
+        self.nodes_on_paths = nodes_on_paths
+        self.edges_on_paths = edges_on_paths
+
+    @property
+    def truncated(self) -> bool:
+        """Whether there are more paths than ``paths`` lists."""
+        return self.path_count > len(self.paths)
+
+    def format(self, *, details: bool = False) -> str:
+        """Return the explanation as text; with ``details``, each edge's op and formula too."""
+        root_name = node_name(self.root)
+        wrt_name = node_name(self.wrt)
+        noun = "path" if self.path_count == 1 else "paths"
+        lines = [
+            f"d {root_name} / d {wrt_name}: {self.path_count} {noun}, "
+            "each the product of the local derivatives along it"
+        ]
+        if self.path_count == 0:
+            lines.append(f"{wrt_name} does not feed into {root_name}, so the gradient is 0")
+        if self.truncated:
+            lines.append(
+                f"showing the first {len(self.paths)} of {self.path_count} paths "
+                f"(max_paths={self.max_paths}); the total still sums them all"
+            )
+        for number, path in enumerate(self.paths, start=1):
+            lines.append(f"Path {number}: {path}")
+            if details:
+                lines.extend(f"    {edge}" for edge in path.edges)
+        lines.append(f"Total: {self.total:.4g} (= {self.total!r})")
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.format()
+
+    def __repr__(self) -> str:
+        return (
+            f"<Explanation d {node_name(self.root)} / d {node_name(self.wrt)} = "
+            f"{self.total!r} over {self.path_count} paths>"
+        )
+
+    def draw(
+        self,
+        *,
+        rankdir: str = "LR",
+        show_grad: bool = True,
+        max_nodes: int | None = DEFAULT_MAX_NODES,
+    ) -> Drawing:
+        """Return a drawing of the root's graph with every path to ``wrt`` in red."""
+        return draw_graph(
+            self.root,
+            rankdir=rankdir,
+            show_grad=show_grad,
+            max_nodes=max_nodes,
+            highlighted_nodes=self.nodes_on_paths,
+            highlighted_edges=self.edges_on_paths,
+            caption=f"paths from {node_name(self.root)} to {node_name(self.wrt)}",
+        )
+
+    def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:
+        """Jupyter's display: the text, which always reads; ``draw()`` gives the picture."""
+        return {"text/plain": self.format()}
+
+
+def explain(root: Value, wrt: Value, *, max_paths: int = DEFAULT_MAX_PATHS) -> Explanation:
+    """Return every path from ``root`` down to ``wrt`` with its local derivatives and total.
+
+    Paths are counted first (dynamic programming), then at most ``max_paths`` are listed,
+    so an exponential number of paths costs nothing beyond the cap. ``.total`` is computed
+    like backward, over the nodes on paths only, and equals ``wrt.grad`` after one
+    ``root.backward()`` from zero grads. Nothing is modified: ``.grad`` is neither read
+    nor written.
+    """
+    if not isinstance(root, Value) or not isinstance(wrt, Value):
+        raise TypeError(
+            f"explain() takes two Values, got {type(root).__name__} and {type(wrt).__name__}"
+        )
+    if max_paths < 0:
+        raise ValueError(f"max_paths must be 0 or more, got {max_paths}")
+    order = topological_order(root)
+    reaches_wrt: set[Value] = set()
+    for node in order:
+        if node is wrt or any(parent in reaches_wrt for parent in node.parents):
+            reaches_wrt.add(node)
+    on_paths = [node for node in order if node in reaches_wrt]
+    local = {node: local_grads(node) for node in on_paths}
+
+    # Both walks go in backward order, passing a quantity from each node to its inputs:
+    # the gradient (as backward does, in the same order, so the floats agree exactly)
+    # and the number of paths from the root.
+    grads: dict[Value, float] = {root: 1.0} if root in reaches_wrt else {}
+    counts: dict[Value, int] = {root: 1} if root in reaches_wrt else {}
+    edges: set[tuple[Value, int]] = set()
+    for node in reversed(on_paths):
+        for input_number, parent in enumerate(node.parents):
+            if parent in reaches_wrt:
+                grads[parent] = grads.get(parent, 0.0) + grads[node] * local[node][input_number]
+                counts[parent] = counts.get(parent, 0) + counts[node]
+                edges.add((node, input_number))
+
+    return Explanation(
+        root,
+        wrt,
+        total=grads.get(wrt, 0.0),
+        path_count=counts.get(wrt, 0),
+        paths=tuple(_first_paths(root, wrt, reaches_wrt, local, max_paths)),
+        max_paths=max_paths,
+        nodes_on_paths=frozenset(on_paths),
+        edges_on_paths=frozenset(edges),
+    )
+
+
+def _first_paths(
+    root: Value,
+    wrt: Value,
+    reaches_wrt: set[Value],
+    local: dict[Value, tuple[float, ...]],
+    limit: int,
+) -> Iterator[ChainPath]:
+    """Yield up to ``limit`` paths from ``root`` to ``wrt``, depth first, inputs in order.
+
+    Only inputs that lead to ``wrt`` are followed, so every branch ends in a path and the
+    work is proportional to what is listed. Iterative: any depth works.
+    """
+    if limit == 0 or root not in reaches_wrt:
+        return
+    if root is wrt:
+        yield ChainPath((), 1.0)
+        return
+    found = 0
+    path: list[PathEdge] = []
+    stack: list[Iterator[tuple[int, Value]]] = [iter(enumerate(root.parents))]
+    while stack:
+        for input_number, parent in stack[-1]:
+            if parent not in reaches_wrt:
+                continue
+            consumer = path[-1].parent if path else root
+            path.append(PathEdge(consumer, input_number, parent, local[consumer][input_number]))
+            if parent is wrt:
+                product = 1.0
+                for edge in path:
+                    product *= edge.local_grad
+                yield ChainPath(tuple(path), product)
+                found += 1
+                if found == limit:
+                    return
+                path.pop()
+                continue
+            stack.append(iter(enumerate(parent.parents)))
+            break
+        else:
+            stack.pop()
+            if path:
+                path.pop()
