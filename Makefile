@@ -10,15 +10,15 @@ DEMO_OUT ?= demo-out
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -qq --upgrade pip
 
 # One stamp per set of extras: a newer pyproject.toml makes it stale.
 $(VENV)/.installed-plots: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[plots]'
+	$(BIN)/python -m pip install -qq -e '.[plots]'
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install -q -e '.[dev,notebooks]'
+	$(BIN)/python -m pip install -qq -e '.[dev,notebooks]'
 	touch $@
 
 demo: $(VENV)/.installed-plots
