@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from autograd.codegen import NAMESPACE, CodeMath, Sym, literal
@@ -37,7 +38,7 @@ __all__ = ["compile", "CompiledGraph", "CHUNK_NODES", "SUM_TERMS_PER_STATEMENT"]
 
 #: Nodes per generated function: big enough that few values cross chunks, small enough
 #: that CPython compiles each function quickly.
-CHUNK_NODES = 2000
+CHUNK_NODES = 16000
 
 #: Terms per statement of a long sum (``sum``, ``dot``): CPython's compiler recurses once per
 #: ``+`` of a flat chain and gives up near 3,000, so longer sums become a running total.
@@ -91,6 +92,19 @@ def _forward_lines(node: Value, index: int, parent_indices: Sequence[int]) -> li
     return lines
 
 
+def _gather(source: str, prefix: str, indices: Sequence[int]) -> list[str]:
+    """Return the statement loading ``source[i]`` into ``{prefix}{i}`` for each index.
+
+    One C-level ``itemgetter`` call and a tuple unpacking beat a subscript per value.
+    """
+    if not indices:
+        return []
+    if len(indices) == 1:
+        return [f"{prefix}{indices[0]} = {source}[{indices[0]}]"]
+    targets = ", ".join(f"{prefix}{i}" for i in indices)
+    return [f"{targets} = take_{source}({source})"]
+
+
 class _ChunkPlan:
     """The nodes one generated function owns, and what it exchanges with other chunks."""
 
@@ -119,10 +133,10 @@ class _ChunkPlan:
                 if p < first and p not in seen:
                     seen.add(p)
                     imported.append(p)
-        for p in imported:
-            label = nodes[p].label
-            comment = f"  # {label}" if label else ""
-            forward.append(f"v{p} = values[{p}]{comment}")
+        labels = [f"v{p} {nodes[p].label}" for p in imported if nodes[p].label]
+        if labels:
+            forward.append(f"# labels: {', '.join(labels)}")
+        forward += _gather("values", "v", imported)
         for i in own:
             forward += _forward_lines(nodes[i], i, parent_indices[i])
         forward += [f"values[{i}] = v{i}" for i in own if i in exported]
@@ -169,11 +183,15 @@ class _ChunkPlan:
                     backward.append(f"{own_name} = {current} + {term}")
                     holder[p] = own_name
         external = [p for p in loaded if p < first]
-        header = [f"g{i} = grads[{i}]" for i in loaded]
+        header = _gather("grads", "g", loaded)
         footer = [f"grads[{p}] = g{p}" for p in external]
 
+        parameters = ["values", "grads"]
+        for name, indices in (("values", imported), ("grads", loaded)):
+            if len(indices) > 1:
+                parameters.append(f"take_{name}=itemgetter({', '.join(map(str, indices))})")
         lines = [
-            f"def chunk_{self.number}(values, grads):",
+            f"def chunk_{self.number}({', '.join(parameters)}):",
             f'    """Nodes {first} to {stop - 1}: forward, yield, backward, yield."""',
         ]
         lines += [f"    {line}" for line in forward]
@@ -239,7 +257,7 @@ class CompiledGraph:
             plan.source(nodes, parent_indices, exported, graded_outside, self._root_index)
             for plan in plans
         )
-        namespace = dict(NAMESPACE)
+        namespace = dict(NAMESPACE, itemgetter=itemgetter)
         exec(builtins.compile(self.source, "<glassgrad compiled graph>", "exec"), namespace)
         self._chunks = [namespace[f"chunk_{plan.number}"] for plan in plans]
         self._grad_names = [plan.grad_names for plan in plans]
