@@ -7,20 +7,28 @@ node for the forward pass, one per edge for the backward pass, every line read f
 table's own rules through the code-text reader (:mod:`autograd.codegen`). No derivative is
 written twice.
 
-Shape of the generated code. CPython compiles one huge function slowly, so the nodes, in
-topological order, are cut into chunks of :data:`CHUNK_NODES`. Each chunk is a generator
-over two shared lists indexed by node number, ``values`` and ``grads``: it loads the
-values it needs from earlier chunks into locals, computes its nodes, stores the values
-later chunks need, and yields. Resumed in reverse order for the backward pass, it still
-has its forward values in locals; it loads the gradients later chunks passed to it, runs
-the derivative rules node by node and stores what earlier chunks and leaves receive.
-Inside a chunk everything is a local variable: ``v12`` is node 12's value, ``g12`` its
-gradient.
+Shape of the generated code. CPython compiles one huge function slowly and cannot parse
+deeply nested expressions, so there is one statement per node, and the nodes, leaves first
+then the rest in topological order, are cut into chunks of :data:`CHUNK_NODES`. Each chunk
+is a generator over two shared lists indexed by node number, ``values`` and ``grads``: it
+loads the values it needs from leaves and earlier chunks into locals (one ``itemgetter``
+call), computes its nodes, stores the values later chunks need, and yields. Resumed in
+reverse order for the backward pass, it still has its forward values in locals; it loads
+the gradients later chunks and the leaves' ``.grad`` passed to it, runs the derivative
+rules node by node and stores what earlier chunks and leaves receive. ``v12`` is node 12's
+value and ``g12`` its gradient; a gradient equal to another one (the inputs of ``+``) shares
+its variable instead of being copied. On the micrograd demo (65,000 nodes) bigger chunks
+were faster and compiled no slower, so a chunk holds 16,000 nodes.
 
 The arithmetic is the eager engine's, statement for statement and in the same order
 (:func:`autograd.codegen.eager_kernels` compiles the same rules), so results agree with
 ``backward()`` to the last bit, except that a gradient that is exactly zero may come out
-as ``-0.0`` where eager gives ``0.0``.
+as ``-0.0`` where eager gives ``0.0``. A compiled step does not check for anomalies
+(``detect_anomaly``) and ignores ``no_grad``: it always runs forward and backward.
+
+Interior nodes are not written on the hot path. After a call the chunks stay suspended
+with their locals alive, and :meth:`CompiledGraph.write_back` copies those into the nodes'
+``.data`` and ``.grad``, so the graph can be drawn as after ``backward()``.
 """
 
 from __future__ import annotations
