@@ -13,6 +13,7 @@ to track rather than two. ``parents`` gives them as an ordered tuple, repeats in
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Iterable
 from numbers import Real
 from typing import Any
@@ -312,13 +313,33 @@ def _as_value(x: Value | Number) -> Value:
 
 def dot(weights: Iterable[Value | Number], inputs: Iterable[Value | Number]) -> Value:
     """Return ``Σ w_i · x_i`` as one node (drawn ``Σ w·x``) instead of 2n - 1 nodes."""
-    ws = tuple(_as_value(w) for w in weights)
-    xs = tuple(_as_value(x) for x in inputs)
+    ws = tuple(weights)
+    xs = tuple(inputs)
     if len(ws) != len(xs):
         raise ValueError(f"dot() needs equal lengths, got {len(ws)} weights and {len(xs)} inputs")
     if not ws:
         return Value(0.0)
-    return _apply(DOT, ws + xs)
+    given = ws + xs
+    all_values = set(map(type, given)) == _ONLY_VALUES
+    operands: tuple[Value, ...] = given if all_values else tuple(map(_as_value, given))  # type: ignore[assignment]
+    # Neurons make most nodes of a network, so dot builds its node inline, as + and * do:
+    # the table's rule on floats, Σ w_i x_i added left to right (the tests check it).
+    data = [v.data for v in operands]
+    n = len(ws)
+    out: Value = _new(Value)
+    out.data = sum(map(_multiply, data[:n], data[n:]), -0.0)
+    out.grad = 0.0
+    out.label = ""
+    if MODE.plain:
+        out.op = DOT
+        out._in0 = operands
+        out._in1 = None
+        return out
+    return _finish_unusual(out, DOT, operands)
+
+
+_ONLY_VALUES = {Value}
+_multiply = operator.mul
 
 
 def sum_values(terms: Iterable[Value | Number]) -> Value:
