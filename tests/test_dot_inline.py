@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value, dot, no_grad
+from autograd.ieee import FLOAT_MATH
 from autograd.ops import DOT
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
@@ -45,3 +46,19 @@ def test_dot_backward_gives_each_weight_its_input() -> None:
 
 def test_dot_follows_ieee_without_raising() -> None:
     assert dot([1e308], [10.0]).data == math.inf
+
+
+@given(st.lists(st.tuples(finite, finite), min_size=1, max_size=8), finite)
+def test_dot_backward_kernel_is_the_table_rule(pairs: list[tuple[float, float]], g: float) -> None:
+    weights = [Value(w) for w, _ in pairs]
+    inputs = [Value(x) for _, x in pairs]
+    out = dot(weights, inputs)
+    DOT.eager_backward(out, g)
+    local = DOT.local_grads(FLOAT_MATH, out.data, *[p.data for p in out.parents])
+    assert [p.grad for p in out.parents] == [g * d for d in local]
+
+
+def test_dot_backward_adds_both_roles_of_a_repeated_value() -> None:
+    p = Value(3.0)
+    dot([p], [p]).backward()
+    assert p.grad == 6.0
