@@ -203,7 +203,19 @@ class Value:
 
     def relu(self) -> Value:
         """Return ``max(self, 0)``; its derivative is 0 at 0."""
-        return _apply(RELU, (self,))
+        # Inline like + and *: a network makes one per hidden neuron and sample. The
+        # table's rule: 0 where x <= 0, else x (so nan passes through).
+        x = self.data
+        out: Value = _new(Value)
+        out.data = 0.0 if x <= 0.0 else x
+        out.grad = 0.0
+        out.label = ""
+        if MODE.plain:
+            out.op = RELU
+            out._in0 = self
+            out._in1 = None
+            return out
+        return _finish_unusual(out, RELU, (self,))
 
     def exp(self) -> Value:
         """Return ``e ** self`` (``inf`` past about 709.78)."""

@@ -1,4 +1,4 @@
-"""dot() builds its node inline for speed; these check it is the op table's DOT."""
+"""dot() and relu() build their nodes inline for speed; these check they are the table's ops."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from autograd import Value, dot, no_grad
 from autograd.ieee import FLOAT_MATH
-from autograd.ops import DOT
+from autograd.ops import DOT, RELU
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 
@@ -62,3 +62,16 @@ def test_dot_backward_adds_both_roles_of_a_repeated_value() -> None:
     p = Value(3.0)
     dot([p], [p]).backward()
     assert p.grad == 6.0
+
+
+@given(st.floats())
+def test_relu_value_is_the_table_rule(x: float) -> None:
+    out = Value(x).relu()
+    expected = RELU.eager_forward(x)
+    assert out.op is RELU
+    assert out.data == expected or (math.isnan(out.data) and math.isnan(expected))
+
+
+def test_relu_under_no_grad_is_a_leaf() -> None:
+    with no_grad():
+        assert Value(2.0).relu().is_leaf
