@@ -118,15 +118,19 @@ def binary_cross_entropy_with_logits(logit: Nested, target: Nested) -> Value:
 
 
 def hinge_loss(scores: Nested, targets: Nested) -> Value:
-    """Return the mean of ``relu(1 - y_i s_i)`` over labels y_i in {-1, +1} (micrograd's demo)."""
-    pairs = _pairs("hinge_loss", scores, targets)
-    for _, y in pairs:
+    """Return the mean of ``relu(1 - y_i s_i)`` over labels y_i in {-1, +1} (micrograd's demo).
+
+    Each term is built as ``relu(s_i · (-y_i) + 1)``: the same numbers in two nodes.
+    """
+    terms = []
+    for s, y in _pairs("hinge_loss", scores, targets):
         label = y.data if isinstance(y, Value) else y
         if label not in (-1, 1):
             raise ValueError(
                 f"hinge_loss() needs labels -1 or +1, got {label!r}; map 0/1 labels with 2 * y - 1"
             )
-    return _mean([(1.0 - y * s).relu() for s, y in pairs])
+        terms.append((s * (-y) + 1.0).relu())
+    return _mean(terms)
 
 
 def l2_penalty(parameters: Iterable[Value]) -> Value:

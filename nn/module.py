@@ -50,7 +50,11 @@ class Module:
 
     def parameters(self) -> list[Value]:
         """Return the parameters as a list, in the order of :meth:`named_parameters`."""
-        return [parameter for _, parameter in self.named_parameters()]
+        # The same walk without building names: a training step may call this every time.
+        found: list[Value] = []
+        for attribute in vars(self).values():
+            _collect_values(attribute, found)
+        return found
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0 (leaf gradients accumulate across backward)."""
@@ -212,6 +216,17 @@ def _shorten(names: list[str], limit: int = 6) -> str:
     shown = ", ".join(repr(name) for name in names[:limit])
     more = f" and {len(names) - limit} more" if len(names) > limit else ""
     return f"[{shown}]{more}"
+
+
+def _collect_values(attribute: object, found: list[Value]) -> None:
+    if isinstance(attribute, Value):
+        found.append(attribute)
+    elif isinstance(attribute, Module):
+        for item in vars(attribute).values():
+            _collect_values(item, found)
+    elif isinstance(attribute, (list, tuple)):
+        for item in attribute:
+            _collect_values(item, found)
 
 
 def _named_values(prefix: str, attribute: object) -> Iterator[tuple[str, Value]]:
