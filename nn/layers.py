@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from autograd import Value, dot
 from nn.module import Module
 
-__all__ = ["Neuron", "Layer", "MLP", "ACTIVATIONS", "BIAS_INPUT", "Seed"]
+__all__ = ["Neuron", "Layer", "MLP", "ACTIVATIONS", "Seed"]
 
 #: What initializes weights: an int seed, a ``random.Random``, or None for the global
 #: ``random`` module (so ``random.seed(1337)`` before building works as in micrograd).
@@ -27,9 +27,6 @@ ACTIVATIONS: dict[str, Callable[[Value], Value]] = {
     "tanh": Value.tanh,
     "sigmoid": Value.sigmoid,
 }
-
-#: The constant input that the bias multiplies; one leaf shared by every neuron.
-BIAS_INPUT = Value(1.0)
 
 _SYMBOLS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", None: "Linear"}
 
@@ -99,7 +96,7 @@ class Neuron(Module):
         """Return ``act(Σ_i w_i x_i + b)``; the sum is one ``Σ w·x`` node."""
         if _length(x) != len(self.w):
             raise ValueError(_wrong_length("Neuron", len(self.w), x))
-        out = dot((*self.w, self.b), (*x, BIAS_INPUT))
+        out = dot((*self.w, self.b), (*x, Value(1.0)))
         act = self._act
         return out if act is None else act(out)
 
@@ -130,9 +127,9 @@ class Layer(Module):
         nin = len(self.neurons[0].w)
         if _length(x) != nin:
             raise ValueError(_wrong_length("Layer", nin, x))
-        # One leaf per number input, shared by all neurons (not one per neuron); the
-        # neurons' work is inlined here because it is most of a network's forward pass.
-        inputs = (*[v if type(v) is Value else Value(v) for v in x], BIAS_INPUT)
+        # One leaf per number input and one for the bias's constant 1, shared by all
+        # neurons; their work is inlined here because it is most of a forward pass.
+        inputs = (*[v if type(v) is Value else Value(v) for v in x], Value(1.0))
         outputs = []
         for neuron in self.neurons:
             out = dot((*neuron.w, neuron.b), inputs)
