@@ -37,7 +37,7 @@ from autograd.ops import (
     power_by,
 )
 
-__all__ = ["Value", "Number", "dot", "sum_values"]
+__all__ = ["Value", "Number", "dot", "dots", "sum_values"]
 
 Number = float | int
 
@@ -325,29 +325,55 @@ def _as_value(x: Value | Number) -> Value:
 
 def dot(weights: Iterable[Value | Number], inputs: Iterable[Value | Number]) -> Value:
     """Return ``Σ w_i · x_i`` as one node (drawn ``Σ w·x``) instead of 2n - 1 nodes."""
-    ws = tuple(weights)
-    xs = tuple(inputs)
-    if len(ws) != len(xs):
-        raise ValueError(f"dot() needs equal lengths, got {len(ws)} weights and {len(xs)} inputs")
-    if not ws:
-        return Value(0.0)
-    given = ws + xs
-    all_values = set(map(type, given)) == _ONLY_VALUES
-    operands: tuple[Value, ...] = given if all_values else tuple(map(_as_value, given))  # type: ignore[assignment]
-    # Neurons make most nodes of a network, so dot builds its node inline, as + and * do:
-    # the table's rule on floats, Σ w_i x_i added left to right (the tests check it).
-    data = [v.data for v in operands]
-    n = len(ws)
-    out: Value = _new(Value)
-    out.data = sum(map(_multiply, data[:n], data[n:]), -0.0)
-    out.grad = 0.0
-    out.label = ""
-    if MODE.plain:
-        out.op = DOT
-        out._in0 = operands
-        out._in1 = None
-        return out
-    return _finish_unusual(out, DOT, operands)
+    return dots([weights], inputs)[0]
+
+
+def dots(
+    weight_rows: Iterable[Iterable[Value | Number]], inputs: Iterable[Value | Number]
+) -> list[Value]:
+    """Return ``[dot(row, inputs) for row in weight_rows]``, reading the inputs once.
+
+    A layer of neurons is this: every neuron's weights against the same inputs. The
+    inputs are checked and read once for all rows, not once per row.
+    """
+    xs = _as_values(tuple(inputs))
+    x_data = [x.data for x in xs]
+    n = len(xs)
+    plain = MODE.plain
+    outs = []
+    for row in weight_rows:
+        ws_given = tuple(row)
+        if len(ws_given) != n:
+            raise ValueError(
+                f"dot() needs equal lengths, got {len(ws_given)} weights and {n} inputs"
+            )
+        ws = _as_values(ws_given)
+        # Neurons make most nodes of a network, so the node is built inline, as + and *
+        # build theirs: the table's rule on floats, Σ w_i x_i added left to right (the
+        # tests check it).
+        out: Value = _new(Value)
+        out.data = sum(map(_multiply, [w.data for w in ws], x_data), -0.0) if n else 0.0
+        out.grad = 0.0
+        out.label = ""
+        if not n:
+            out.op = None
+            out._in0 = None
+            out._in1 = None
+        elif plain:
+            out.op = DOT
+            out._in0 = ws + xs
+            out._in1 = None
+        else:
+            out = _finish_unusual(out, DOT, ws + xs)
+        outs.append(out)
+    return outs
+
+
+def _as_values(items: tuple[Value | Number, ...]) -> tuple[Value, ...]:
+    """Return ``items`` as Values: the same tuple when they all are (checked in one pass)."""
+    if set(map(type, items)) <= _ONLY_VALUES:
+        return items  # type: ignore[return-value]
+    return tuple(map(_as_value, items))
 
 
 _ONLY_VALUES = {Value}

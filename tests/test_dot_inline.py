@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import math
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd import Value, dot, no_grad
+from autograd import Value, dot, dots, no_grad
 from autograd.ieee import FLOAT_MATH
 from autograd.ops import DOT, RELU
 
@@ -75,3 +76,26 @@ def test_relu_value_is_the_table_rule(x: float) -> None:
 def test_relu_under_no_grad_is_a_leaf() -> None:
     with no_grad():
         assert Value(2.0).relu().is_leaf
+
+
+def test_dots_is_one_dot_per_row_on_the_same_inputs() -> None:
+    x = [Value(1.5), Value(-2.0)]
+    rows = [[Value(3.0), Value(0.25)], [1.0, 2.0]]
+    outs = dots(rows, x)
+    assert [o.data for o in outs] == [dot(row, x).data for row in rows]
+    assert all(o.op is DOT and o.parents[2] is x[0] for o in outs)
+
+
+def test_dots_refuses_a_row_of_another_length() -> None:
+    with pytest.raises(ValueError, match="got 1 weights and 2 inputs"):
+        dots([[1.0, 2.0], [1.0]], [1.0, 2.0])
+
+
+def test_dot_of_nothing_is_a_zero_leaf() -> None:
+    out = dot([], [])
+    assert out.data == 0.0 and out.is_leaf
+
+
+def test_dot_refuses_a_non_number() -> None:
+    with pytest.raises(TypeError, match="takes a real number, got str"):
+        dot([1.0], ["a"])  # type: ignore[list-item]
