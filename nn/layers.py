@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 
-from autograd import Value, dot
+from autograd import Value, dot, dots
 from nn.module import Module
 
 __all__ = ["Neuron", "Layer", "MLP", "ACTIVATIONS", "Seed"]
@@ -128,14 +128,13 @@ class Layer(Module):
         if _length(x) != nin:
             raise ValueError(_wrong_length("Layer", nin, x))
         # One leaf per number input and one for the bias's constant 1, shared by all
-        # neurons; their work is inlined here because it is most of a forward pass.
+        # neurons, whose sums are made together: this is most of a forward pass.
         inputs = (*[v if type(v) is Value else Value(v) for v in x], Value(1.0))
-        outputs = []
-        for neuron in self.neurons:
-            out = dot((*neuron.w, neuron.b), inputs)
-            act = neuron._act
-            outputs.append(out if act is None else act(out))
-        return outputs
+        neurons = self.neurons
+        sums = dots([(*neuron.w, neuron.b) for neuron in neurons], inputs)
+        return [
+            out if neuron._act is None else neuron._act(out) for neuron, out in zip(neurons, sums)
+        ]
 
     def __repr__(self) -> str:
         return f"Layer of [{', '.join(str(neuron) for neuron in self.neurons)}]"
