@@ -250,8 +250,8 @@ def _dot_float_backward(node: Any, g: float) -> None:
     # _dot_grads on floats, as one loop over (w_i, x_i): a network's backward is mostly
     # this, and the generic reader would first copy every input's data into a list.
     operands = node._in0
-    n = len(operands) // 2
-    for weight, x in zip(operands[:n], operands[n:]):
+    # zip stops at the shorter: operands[:n] paired with operands[n:], without a copy.
+    for weight, x in zip(operands, operands[len(operands) // 2 :]):
         weight.grad += g * x.data
         x.grad += g * weight.data
 

@@ -133,7 +133,7 @@ class Layer(Module):
         neurons = self.neurons
         sums = dots([(*neuron.w, neuron.b) for neuron in neurons], inputs)
         return [
-            out if neuron._act is None else neuron._act(out) for neuron, out in zip(neurons, sums)
+            out if (act := neuron._act) is None else act(out) for neuron, out in zip(neurons, sums)
         ]
 
     def __repr__(self) -> str:
