@@ -249,6 +249,10 @@ def _dot_grads(m: Any, out: Any, *weights_then_inputs: Any) -> tuple[Any, ...]:
 def _dot_float_backward(node: Any, g: float) -> None:
     # _dot_grads on floats, as one loop over (w_i, x_i): a network's backward is mostly
     # this, and the generic reader would first copy every input's data into a list.
+    if g == 0.0 and node.data - node.data == 0.0:
+        # Behind a ReLU that is off, g is 0. A finite sum means every w_i and x_i is
+        # finite, so each contribution would be an exact zero: adding them changes nothing.
+        return
     operands = node._in0
     # zip stops at the shorter: operands[:n] paired with operands[n:], without a copy.
     for weight, x in zip(operands, operands[len(operands) // 2 :]):

@@ -342,12 +342,14 @@ def dots(
     plain = MODE.plain
     outs = []
     for row in weight_rows:
-        ws_given = tuple(row)
-        if len(ws_given) != n:
-            raise ValueError(
-                f"dot() needs equal lengths, got {len(ws_given)} weights and {n} inputs"
-            )
-        ws = _as_values(ws_given)
+        given = row if type(row) is tuple else tuple(row)
+        if len(given) != n:
+            raise ValueError(f"dot() needs equal lengths, got {len(given)} weights and {n} inputs")
+        ws: tuple[Value, ...] = (
+            given  # type: ignore[assignment]
+            if set(map(type, given)) <= _ONLY_VALUES
+            else tuple(map(_as_value, given))
+        )
         # Neurons make most nodes of a network, so the node is built inline, as + and *
         # build theirs: the table's rule on floats, Σ w_i x_i added left to right (the
         # tests check it).

@@ -99,3 +99,19 @@ def test_dot_of_nothing_is_a_zero_leaf() -> None:
 def test_dot_refuses_a_non_number() -> None:
     with pytest.raises(TypeError, match="takes a real number, got str"):
         dot([1.0], ["a"])  # type: ignore[list-item]
+
+
+def test_dot_backward_with_zero_upstream_grad_still_makes_nan_from_an_infinite_input() -> None:
+    # IEEE as in PyTorch: 0 * inf is nan, so the zero-gradient shortcut must not apply.
+    w, x = Value(math.inf), Value(1.0)
+    out = dot([w], [x])
+    DOT.eager_backward(out, 0.0)
+    assert w.grad == 0.0
+    assert math.isnan(x.grad)
+
+
+def test_dot_backward_with_zero_upstream_grad_leaves_grads_unchanged() -> None:
+    w, x = Value(2.0), Value(3.0)
+    w.grad, x.grad = 0.5, -0.25
+    DOT.eager_backward(dot([w], [x]), 0.0)
+    assert (w.grad, x.grad) == (0.5, -0.25)
