@@ -54,7 +54,7 @@ def glassgrad_step(model: nn.MLP, optimizer: nn.SGD, X: list[list[float]], y: li
     return loss.data
 
 
-def main(repeats: int = 5) -> None:
+def main(repeats: int = 7) -> None:
     X, y = moons(100)
     random.seed(1337)
     micrograd_model = micrograd.nn.MLP(2, [16, 16, 1])
