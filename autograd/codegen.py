@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from autograd.ieee import safe_div, safe_exp, safe_log, safe_pow, stable_sigmoid
+from autograd.ieee import safe_div, safe_exp, safe_log, safe_log1p, safe_pow, stable_sigmoid
 
 if TYPE_CHECKING:
     from autograd.ops import Op
@@ -37,6 +37,7 @@ NAMESPACE: dict[str, Any] = {
     "_log": safe_log,
     "_tanh": math.tanh,
     "_sigmoid": stable_sigmoid,
+    "_log1p": safe_log1p,
     "inf": math.inf,
     "nan": math.nan,
 }
@@ -130,6 +131,12 @@ class CodeMath:
 
     def sigmoid(self, a: Any) -> Sym:
         return self._call("_sigmoid", a)
+
+    def log1p(self, a: Any) -> Sym:
+        return self._call("_log1p", a)
+
+    def max(self, terms: list[Any]) -> Any:
+        return terms[0] if len(terms) == 1 else self._call("max", *terms)
 
     def sum(self, terms: list[Any]) -> Sym:
         # Flat text: a nested ((a + b) + c) would hit the parser's nesting limit for long sums.

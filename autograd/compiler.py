@@ -219,7 +219,9 @@ class CompiledGraph:
     instance to draw the graph. ``source`` is the generated code.
     """
 
-    def __init__(self, root: Value, chunk_nodes: int = CHUNK_NODES) -> None:
+    def __init__(
+        self, root: Value, chunk_nodes: int = CHUNK_NODES, watch: Sequence[Value] = ()
+    ) -> None:
         if not isinstance(root, Value):
             raise TypeError(f"compile() takes a Value, got {type(root).__name__}")
         if chunk_nodes < 1:
@@ -246,7 +248,12 @@ class CompiledGraph:
         for plan in plans:
             for i in plan.indices:
                 owner[i] = plan.number
-        exported = {self._root_index}
+        for node in watch:
+            if id(node) not in position:
+                raise ValueError(f"compile(watch=...) got a node outside the graph: {node!r}")
+        self._positions = position
+        self._watched = {position[id(node)] for node in watch}
+        exported = {self._root_index} | self._watched
         graded_outside: set[int] = set()
         for i in range(first_interior, len(nodes)):
             for p in parent_indices[i]:
@@ -271,6 +278,7 @@ class CompiledGraph:
         self._grad_names = [plan.grad_names for plan in plans]
         self._size = len(nodes)
         self._last: list[Chunk] = []
+        self._values: list[float] = []
 
     def __call__(self) -> float:
         """Run forward and backward at the leaves' current data; return the root's value."""
@@ -291,7 +299,27 @@ class CompiledGraph:
             leaf.grad = grads[i]
         # The chunks stay suspended after backward, their locals alive, for write_back().
         self._last = chunks
+        self._values = values
         return values[self._root_index]
+
+    def value_of(self, node: Value) -> float:
+        """Return the value the last call computed for ``node``, a leaf or a watched node.
+
+        Watch the nodes you need at compile time (``compile(loss, watch=outputs)``): their
+        values are kept on the fast path, without :meth:`write_back`.
+        """
+        if not self._values:
+            raise RuntimeError("value_of() needs a call first: step = compile(loss); step()")
+        index = self._positions.get(id(node))
+        if index is None:
+            raise ValueError(f"value_of() got a node outside the compiled graph: {node!r}")
+        readable = index < len(self.leaves) or index == self._root_index or index in self._watched
+        if not readable:
+            raise ValueError(
+                "value_of() reads leaves, the root and watched nodes only; "
+                "compile(root, watch=[node]) keeps that node's value"
+            )
+        return self._values[index]
 
     def write_back(self) -> None:
         """Set every interior node's ``.data`` and ``.grad`` to what the last call computed."""
@@ -314,12 +342,15 @@ class CompiledGraph:
         )
 
 
-def compile(root: Value, *, chunk_nodes: int = CHUNK_NODES) -> CompiledGraph:
+def compile(
+    root: Value, *, chunk_nodes: int = CHUNK_NODES, watch: Sequence[Value] = ()
+) -> CompiledGraph:
     """Return a callable that reruns ``root``'s graph, forward and backward, at new leaf data.
 
     ``step = compile(loss)``; each ``step()`` re-reads every leaf's ``.data``, recomputes
     ``loss``, adds the gradients to the leaves' ``.grad`` exactly as ``loss.backward()``
     would, and returns the new value of ``loss``. The code comes from the op table's rules;
-    ``step.source`` shows it, ``step.write_back()`` fills in the interior nodes.
+    ``step.source`` shows it, ``step.write_back()`` fills in the interior nodes, and
+    ``step.value_of(node)`` reads the last value of a node named in ``watch``.
     """
-    return CompiledGraph(root, chunk_nodes=chunk_nodes)
+    return CompiledGraph(root, chunk_nodes=chunk_nodes, watch=watch)

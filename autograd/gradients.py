@@ -53,8 +53,16 @@ class ValueMath:
         return a.sigmoid() if isinstance(a, Value) else FLOAT_MATH.sigmoid(a)
 
     @staticmethod
+    def log1p(a: Any) -> Any:
+        return (a + 1.0).log() if isinstance(a, Value) else FLOAT_MATH.log1p(a)
+
+    @staticmethod
     def sum(terms: list[Any]) -> Any:
         return sum_values(terms)
+
+    @staticmethod
+    def max(terms: list[Any]) -> Any:
+        return max(terms, key=_data)
 
     # Comparisons read the current data: a branch is constant where it is differentiated.
     @staticmethod

@@ -18,6 +18,7 @@ __all__ = [
     "safe_exp",
     "safe_log",
     "stable_sigmoid",
+    "safe_log1p",
     "FloatMath",
     "FLOAT_MATH",
 ]
@@ -67,6 +68,15 @@ def safe_log(x: float) -> float:
     return math.nan
 
 
+def safe_log1p(x: float) -> float:
+    """Return ``log(1 + x)``, accurate for tiny x: ``-inf`` at -1, ``nan`` below or for nan."""
+    if x > -1.0:
+        return math.log1p(x)
+    if x == -1.0:
+        return -math.inf
+    return math.nan
+
+
 def stable_sigmoid(x: float) -> float:
     """Return ``1 / (1 + e^-x)`` without overflow for any x."""
     if x >= 0.0:
@@ -79,7 +89,8 @@ class FloatMath:
     """The helpers op rules may use besides arithmetic, on floats.
 
     Every reader of the op table offers the same names: ``div``, ``pow``, ``exp``,
-    ``log``, ``tanh``, ``sigmoid`` and ``sum`` (of a non-empty list, left to right)
+    ``log``, ``log1p``, ``tanh``, ``sigmoid``, ``sum`` (of a non-empty list, left to right)
+    and ``max`` (of a non-empty list)
     compute; ``eq``, ``le``, ``ge``, ``both`` compare; ``where(condition, if_true,
     if_false)`` chooses.
     """
@@ -90,6 +101,11 @@ class FloatMath:
     log = staticmethod(safe_log)
     tanh = staticmethod(math.tanh)
     sigmoid = staticmethod(stable_sigmoid)
+    log1p = staticmethod(safe_log1p)
+
+    @staticmethod
+    def max(terms: list[float]) -> float:
+        return max(terms)
 
     @staticmethod
     def sum(terms: list[float]) -> float:

@@ -36,7 +36,10 @@ __all__ = [
     "TANH",
     "SIGMOID",
     "RELU",
+    "SOFTPLUS",
     "SUM",
+    "SHIFT",
+    "LOGSUMEXP",
     "DOT",
     "power_by",
     "OP_TABLE",
@@ -270,9 +273,61 @@ DOT = Op(
     doc="inputs w_1..w_n, x_1..x_n: d(Σ w_i x_i)/dw_i = x_i, d(Σ w_i x_i)/dx_i = w_i",
 )
 
+# softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow, no lost digits.
+SOFTPLUS = Op(
+    "softplus",
+    "softplus",
+    forward=lambda m, x: m.where(m.ge(x, 0.0), x + m.log1p(m.exp(-x)), m.log1p(m.exp(x))),
+    local_grads=lambda m, out, x: (m.sigmoid(x),),
+    arity=1,
+    doc="d softplus(x)/dx = sigmoid(x)",
+)
+
+
+def _shift_forward(m: Any, *xs: Any) -> Any:
+    largest = m.max(list(xs))
+    # An infinite (or nan) largest input decides a softmax by itself; subtracting it would
+    # only make nan, so the shift is 0 then.
+    return m.where(m.eq(largest - largest, 0.0), largest, 0.0)
+
+
+# The shift that keeps exponentials of a softmax from overflowing: the largest input, held
+# constant for differentiation (JAX's stop_gradient(max(x))). softmax(x - c) = softmax(x)
+# for any constant c, so no gradient is lost. Being an op, it is recomputed from the
+# current inputs on every run, also in a compiled graph.
+SHIFT = Op(
+    "shift",
+    "max (shift)",
+    forward=_shift_forward,
+    local_grads=lambda m, out, *xs: (0.0,) * len(xs),
+    arity=None,
+    doc="the largest x_i (0 if not finite), a constant for differentiation: derivatives 0",
+)
+
+
+def _logsumexp_forward(m: Any, *xs: Any) -> Any:
+    shift = _shift_forward(m, *xs)
+    return shift + m.log(m.sum([m.exp(x - shift) for x in xs]))
+
+
+# One node, as in PyTorch: its gradient exp(x_i - out) is softmax(x)_i, and the shift that
+# keeps it stable is computed inside the op, from the current inputs, on every reader.
+LOGSUMEXP = Op(
+    "logsumexp",
+    "logsumexp",
+    forward=_logsumexp_forward,
+    local_grads=lambda m, out, *xs: tuple(m.exp(x - out) for x in xs),
+    arity=None,
+    doc="d logsumexp(x)/dx_i = exp(x_i - logsumexp(x)) = softmax(x)_i",
+)
+
 #: Every op with a fixed rule, by name.
 OP_TABLE: dict[str, Op] = {
-    op.name: op for op in (ADD, MUL, DIV, POW, EXP, LOG, TANH, SIGMOID, RELU, SUM, DOT)
+    op.name: op
+    for op in (
+        *(ADD, MUL, DIV, POW, EXP, LOG, TANH, SIGMOID, RELU, SOFTPLUS),
+        *(SUM, DOT, SHIFT, LOGSUMEXP),
+    )
 }
 
 #: Ops made per constant: ``power_by(k)`` gives the record named ``pow_scalar`` for ``x ** k``.

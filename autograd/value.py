@@ -27,17 +27,20 @@ from autograd.ops import (
     DOT,
     EXP,
     LOG,
+    LOGSUMEXP,
     MUL,
     POW,
     RELU,
+    SHIFT,
     SIGMOID,
+    SOFTPLUS,
     SUM,
     TANH,
     Op,
     power_by,
 )
 
-__all__ = ["Value", "Number", "dot", "dots", "sum_values"]
+__all__ = ["Value", "Number", "dot", "dots", "sum_values", "logsumexp", "softmax_shift"]
 
 Number = float | int
 
@@ -233,6 +236,10 @@ class Value:
         """Return ``1 / (1 + e^-self)``, stable for any input."""
         return _apply(SIGMOID, (self,))
 
+    def softplus(self) -> Value:
+        """Return ``log(1 + e^self)``, stable for any input; its derivative is sigmoid."""
+        return _apply(SOFTPLUS, (self,))
+
     def detach(self) -> Value:
         """Return a new leaf with the same data and label, cut from this graph."""
         return Value(self.data, label=self.label)
@@ -388,6 +395,30 @@ def sum_values(terms: Iterable[Value | Number]) -> Value:
     if not xs:
         return Value(0.0)
     return _apply(SUM, xs)
+
+
+def softmax_shift(terms: Iterable[Value | Number]) -> Value:
+    """Return the largest term (0 if not finite) as a node that passes no gradient back.
+
+    Subtracting it before exponentiating keeps a softmax from overflowing; it is a node,
+    not a number, so it follows the inputs when a compiled graph reruns.
+    """
+    xs = tuple(_as_value(x) for x in terms)
+    if not xs:
+        raise ValueError("softmax_shift() needs at least one term")
+    return _apply(SHIFT, xs)
+
+
+def logsumexp(terms: Iterable[Value | Number]) -> Value:
+    """Return ``log Σ_i e^(x_i)`` as one node, stable for any inputs.
+
+    It subtracts the largest input inside the op, so it stays stable however the inputs
+    change (also when a compiled graph reruns it); ``d/dx_i = softmax(x)_i``.
+    """
+    xs = tuple(_as_value(x) for x in terms)
+    if not xs:
+        raise ValueError("logsumexp() needs at least one term")
+    return _apply(LOGSUMEXP, xs)
 
 
 # --- anomaly mode (opt in; kept off the hot path) ------------------------------------

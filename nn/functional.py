@@ -2,16 +2,18 @@
 
 The first three subtract the largest input before exponentiating, so no exponential
 overflows: softmax(x) = softmax(x - m) for any constant m, and m = max(x) keeps every
-exponent at or below 0. The shift is a constant (no gradient flows through the max), which
-is exact because the functions do not change under it.
+exponent at or below 0. The shift is a node of the graph that passes no gradient back
+(``autograd.softmax_shift``), which is exact because the functions do not change under it,
+and it follows the inputs when a compiled graph reruns with new data. ``logsumexp`` is one
+op of the engine, with PyTorch's gradient, softmax(x).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
-from autograd import Value, dot, sum_values
+from autograd import Value, dot, softmax_shift, sum_values
+from autograd import logsumexp as engine_logsumexp
 
 __all__ = ["softmax", "log_softmax", "logsumexp", "dot"]
 
@@ -22,26 +24,18 @@ def _values(x: Sequence[Value | float], what: str) -> list[Value]:
     return [v if isinstance(v, Value) else Value(v) for v in x]
 
 
-def _shift(values: list[Value]) -> float:
-    """The largest input, or 0 when it is not finite (then no shift helps)."""
-    largest = max(v.data for v in values)
-    return largest if math.isfinite(largest) else 0.0
-
-
 def logsumexp(x: Sequence[Value | float]) -> Value:
-    """Return ``log Σ_i exp(x_i)``, computed as ``m + log Σ_i exp(x_i - m)`` with m = max x.
+    """Return ``log Σ_i exp(x_i)`` as one node, stable for any inputs.
 
     d/dx_i logsumexp(x) = softmax(x)_i.
     """
-    values = _values(x, "logsumexp")
-    m = _shift(values)
-    return sum_values([(v - m).exp() for v in values]).log() + m
+    return engine_logsumexp(_values(x, "logsumexp"))
 
 
 def log_softmax(x: Sequence[Value | float]) -> list[Value]:
     """Return ``[x_i - logsumexp(x)]``: log-probabilities, stable for extreme inputs."""
     values = _values(x, "log_softmax")
-    m = _shift(values)
+    m = softmax_shift(values)
     log_total = sum_values([(v - m).exp() for v in values]).log()
     return [(v - m) - log_total for v in values]
 
@@ -49,7 +43,7 @@ def log_softmax(x: Sequence[Value | float]) -> list[Value]:
 def softmax(x: Sequence[Value | float]) -> list[Value]:
     """Return ``[exp(x_i - m) / Σ_j exp(x_j - m)]`` with m = max x: probabilities summing to 1."""
     values = _values(x, "softmax")
-    m = _shift(values)
+    m = softmax_shift(values)
     exps = [(v - m).exp() for v in values]
     total = sum_values(exps)
     return [e / total for e in exps]

@@ -105,15 +105,12 @@ def _one_cross_entropy(logits: Sequence[Value | float], target: int) -> Value:
 def binary_cross_entropy_with_logits(logit: Nested, target: Nested) -> Value:
     """Return the mean of ``-[t log σ(x) + (1 - t) log(1 - σ(x))]`` over logits x, targets t.
 
-    Computed stably as ``x - x t + log(1 + e^-x)`` for x ≥ 0 and ``-x t + log(1 + e^x)``
-    for x < 0 (the same function), so no exponential overflows; d/dx = σ(x) - t.
+    Computed as ``softplus(x) - x t`` (softplus(x) = log(1 + e^x), a stable op of the
+    engine), so no exponential overflows for any x; d/dx = σ(x) - t.
     """
-    terms = []
-    for x, t in _pairs("binary_cross_entropy_with_logits", logit, target):
-        if x.data >= 0:
-            terms.append(x - x * t + ((-x).exp() + 1.0).log())
-        else:
-            terms.append(-x * t + (x.exp() + 1.0).log())
+    terms = [
+        x.softplus() - x * t for x, t in _pairs("binary_cross_entropy_with_logits", logit, target)
+    ]
     return _mean(terms)
 
 

@@ -1,7 +1,8 @@
 """fit: the training loop, with a progress bar and a per-epoch history.
 
 One training step is :func:`train_step` (forward, loss, backward, optimizer step); ``fit``
-calls it once per batch, so another way of running a step can take its place.
+calls it once per batch. With ``compile=True`` a full-batch step is recorded once and
+compiled (:class:`CompiledStep`), and each epoch reruns the compiled graph instead.
 """
 
 from __future__ import annotations
@@ -12,10 +13,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from autograd import Value
+from autograd import compile as compile_graph
 from nn.module import Module
 from nn.optim import Optimizer
 
-__all__ = ["fit", "train_step", "History", "StepResult", "accuracy_count", "Loss"]
+__all__ = [
+    "fit",
+    "train_step",
+    "CompiledStep",
+    "History",
+    "StepResult",
+    "accuracy_count",
+    "Loss",
+]
 
 #: A loss: (model outputs of a batch, targets of the batch) -> one Value.
 Loss = Callable[[list[Value | list[Value]], list[object]], Value]
@@ -76,9 +86,45 @@ def train_step(
     outputs = [model(x) for x in inputs]  # type: ignore[operator]
     batch_loss = loss(outputs, list(targets))
     batch_loss.backward()
-    grad_norm = math.sqrt(sum(p.grad * p.grad for p in optimizer.params))
+    grad_norm = _grad_norm(optimizer)
     optimizer.step()
     return StepResult(batch_loss.data, grad_norm, accuracy_count(outputs, targets))
+
+
+def _grad_norm(optimizer: Optimizer) -> float:
+    return math.sqrt(sum(p.grad * p.grad for p in optimizer.params))
+
+
+class CompiledStep:
+    """A training step on one fixed batch, recorded once and compiled.
+
+    The batch's graph (model outputs and loss) is built once and handed to
+    ``autograd.compile``; each call zeroes the gradients, reruns the compiled forward and
+    backward at the parameters' current data, and takes the optimizer step. The results
+    equal :func:`train_step` on the same batch: the same arithmetic in the same order.
+    """
+
+    def __init__(
+        self,
+        model: Module,
+        inputs: Sequence[Sequence[float]],
+        targets: Sequence[object],
+        loss: Loss,
+    ) -> None:
+        self.targets = list(targets)
+        self.outputs = [model(x) for x in inputs]  # type: ignore[operator]
+        self.scores = [v for out in self.outputs for v in (out if isinstance(out, list) else [out])]
+        self.graph = compile_graph(loss(self.outputs, self.targets), watch=self.scores)
+
+    def __call__(self, optimizer: Optimizer) -> StepResult:
+        """Run one step and return what it saw, as :func:`train_step` does."""
+        optimizer.zero_grad()
+        loss_value = self.graph()
+        grad_norm = _grad_norm(optimizer)
+        optimizer.step()
+        for score in self.scores:  # the outputs' values of this step, for the accuracy
+            score.data = self.graph.value_of(score)
+        return StepResult(loss_value, grad_norm, accuracy_count(self.outputs, self.targets))
 
 
 def fit(
@@ -93,6 +139,7 @@ def fit(
     *,
     lr_schedule: Callable[[int], float] | None = None,
     seed: int | None = None,
+    compile: bool = False,
 ) -> History:
     """Train ``model`` on ``(X, y)`` and return the :class:`History` of each epoch.
 
@@ -101,6 +148,10 @@ def fit(
     batches, weighted by batch size; its accuracy counts predictions made during the epoch
     (before each step's update). ``lr_schedule(epoch)``, if given, sets ``optimizer.lr`` at
     the start of each epoch (epochs count from 0). ``progress`` shows a tqdm bar.
+
+    ``compile=True`` needs the same graph every step, so it trains full batch: the step is
+    recorded once, compiled, and rerun each epoch. The history equals ``compile=False``'s;
+    each epoch then costs a fraction of building the graph again.
     """
     if len(X) != len(y) or not X:
         raise ValueError(f"fit() needs one target per input, got {len(X)} inputs, {len(y)} targets")
@@ -109,8 +160,14 @@ def fit(
     size = len(X) if batch_size is None else batch_size
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
+    if compile and size < len(X):
+        raise ValueError(
+            f"compile=True reruns one graph, so it trains full batch; got batch_size={size} "
+            f"for {len(X)} samples: pass batch_size=None, or compile=False for mini-batches"
+        )
     from tqdm.auto import tqdm
 
+    compiled = CompiledStep(model, X, y, loss) if compile else None
     rng = random.Random(seed)
     history = History()
     order = list(range(len(X)))
@@ -124,9 +181,12 @@ def fit(
         correct: int | None = 0
         for start in range(0, len(order), size):
             batch = order[start : start + size]
-            result = train_step(
-                model, [X[i] for i in batch], [y[i] for i in batch], loss, optimizer
-            )
+            if compiled is not None:
+                result = compiled(optimizer)
+            else:
+                result = train_step(
+                    model, [X[i] for i in batch], [y[i] for i in batch], loss, optimizer
+                )
             loss_sum += result.loss * len(batch)
             norm_sum += result.grad_norm * len(batch)
             correct = (

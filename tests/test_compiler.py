@@ -16,7 +16,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd
-from autograd import CompiledGraph, Value, compile, dot, sum_values, topological_order
+from autograd import (
+    CompiledGraph,
+    Value,
+    compile,
+    dot,
+    logsumexp,
+    softmax_shift,
+    sum_values,
+    topological_order,
+)
 from autograd.ops import OP_TABLE
 
 REL = 1e-12
@@ -65,6 +74,9 @@ OP_CASES: dict[str, Callable[[Value, Value], Value]] = {
     "relu": lambda x, y: x.relu() + y.relu(),
     "sum": lambda x, y: sum_values([x, y, x, 2.0]),
     "dot": lambda x, y: dot([x, y, 3.0], [y, x, x]),
+    "softplus": lambda x, y: x.softplus() + (y * 40.0).softplus(),
+    "logsumexp": lambda x, y: logsumexp([x, y * 300.0, x * y]) + logsumexp([y]),
+    "shift": lambda x, y: (x - softmax_shift([x, y])).exp() * softmax_shift([y * 5.0]),
 }
 
 OP_POINTS = [(1.5, 2.0), (-0.7, 3.0), (0.0, -2.0), (2.0, 0.0), (-8.0, 1.0 / 3.0)]
@@ -84,7 +96,7 @@ def test_each_op_compiles_to_its_eager_result(name: str, x: float, y: float) -> 
 # --- random expression graphs -------------------------------------------------------
 
 EXPONENTS = [2, 3, 0.5, -1, 0, 1.5, -2.0]
-UNARY = ["exp", "log", "tanh", "sigmoid", "relu", "neg"]
+UNARY = ["exp", "log", "tanh", "sigmoid", "relu", "softplus", "neg"]
 BINARY: dict[str, Callable[[Value, Value, float], Value]] = {
     "+": lambda a, b, c: a + b,
     "-": lambda a, b, c: a - b,
@@ -106,17 +118,21 @@ def expression_graphs(draw: st.DrawFn) -> Value:
     for _ in range(draw(st.integers(1, 25))):
         a = pool[draw(pick) % len(pool)]
         b = pool[draw(pick) % len(pool)]
-        kind = draw(st.sampled_from(["unary", "binary", "power", "dot", "sum"]))
+        kind = draw(st.sampled_from(["unary", "binary", "power", "dot", "sum", "logsumexp"]))
         if kind == "unary":
             op = draw(st.sampled_from(UNARY))
             node = -a if op == "neg" else getattr(a, op)()
         elif kind == "power":
             node = a ** draw(st.sampled_from(EXPONENTS))
-        elif kind in ("dot", "sum"):
+        elif kind in ("dot", "sum", "logsumexp"):
             size = draw(st.integers(1, 4))
             chosen = [pool[draw(pick) % len(pool)] for _ in range(2 * size)]
             ws, xs = chosen[:size], chosen[size:]
-            node = dot(ws, xs) if kind == "dot" else sum_values(ws)
+            node = {
+                "dot": dot,
+                "sum": lambda ws, xs: sum_values(ws),
+                "logsumexp": lambda ws, xs: logsumexp(ws),
+            }[kind](ws, xs)
         else:
             node = BINARY[draw(st.sampled_from(sorted(BINARY)))](a, b, draw(number))
         pool.append(node)
@@ -353,3 +369,27 @@ def test_compile_takes_a_value() -> None:
 def test_compile_is_a_public_name() -> None:
     assert autograd.compile is compile
     assert "compile" in autograd.__all__
+
+
+def test_value_of_reads_watched_nodes_after_a_call() -> None:
+    x = Value(2.0)
+    hidden = x * 3.0
+    out = hidden.tanh()
+    step = compile(out, watch=[hidden])
+    x.data = 0.5
+    assert step() == math.tanh(1.5)
+    assert step.value_of(hidden) == 1.5
+    assert step.value_of(x) == 0.5
+
+
+def test_value_of_refuses_unwatched_interior_nodes_and_calls_before_any_step() -> None:
+    x = Value(2.0)
+    hidden = x * 3.0
+    step = compile(hidden.tanh())
+    with pytest.raises(RuntimeError, match="needs a call first"):
+        step.value_of(x)
+    step()
+    with pytest.raises(ValueError, match="watch"):
+        step.value_of(hidden)
+    with pytest.raises(ValueError, match="outside the compiled graph"):
+        step.value_of(Value(1.0))

@@ -18,7 +18,7 @@ def test_help_explains_every_option() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "nn", "--help"], capture_output=True, text=True, check=True
     )
-    for option in ("--epochs", "--seed", "--hidden", "--out"):
+    for option in ("--epochs", "--seed", "--hidden", "--out", "--eager"):
         assert option in result.stdout
 
 
@@ -31,6 +31,15 @@ def test_short_run_prints_final_accuracy_and_writes_the_model(
     document = json.loads((tmp_path / "model.json").read_text())
     assert "layers.1.neurons.0.b" in document["parameters"]
     assert (tmp_path / "neuron.svg").exists() or (tmp_path / "neuron.dot").exists()
+
+
+def test_compiled_and_eager_runs_save_the_same_model(tmp_path: Path) -> None:
+    for mode in ("compiled", "eager"):
+        flags = ["--eager"] if mode == "eager" else []
+        demo.main(["--epochs", "5", "--hidden", "4", "--out", str(tmp_path / mode), *flags])
+    compiled = json.loads((tmp_path / "compiled" / "model.json").read_text())
+    eager = json.loads((tmp_path / "eager" / "model.json").read_text())
+    assert compiled["parameters"] == eager["parameters"]
 
 
 def test_saved_model_loads_into_the_same_architecture(tmp_path: Path) -> None:

@@ -114,3 +114,55 @@ def test_fit_shows_a_progress_bar(capsys: pytest.CaptureFixture[str]) -> None:
     model = nn.MLP(1, [1], seed=0)
     nn.fit(model, [[0.0]], [1.0], nn.mse_loss, nn.SGD(model.parameters(), lr=0.1), 2)
     assert "2/2" in capsys.readouterr().err
+
+
+def train_moons(compile: bool) -> nn.History:
+    X, labels = nn.make_moons(40, noise=0.1, seed=3)
+    y = [2 * label - 1 for label in labels]
+    model = nn.MLP(2, [8, 8, 1], seed=5)
+
+    def loss(scores: list[Any], targets: list[Any]) -> Value:
+        return nn.hinge_loss(scores, targets) + 1e-4 * nn.l2_penalty(model.parameters())
+
+    optimizer = nn.SGD(model.parameters(), lr=0.5, momentum=0.9)
+    return nn.fit(model, X, y, loss, optimizer, 15, progress=False, compile=compile)
+
+
+def test_compiled_fit_gives_the_same_history_as_eager_fit() -> None:
+    eager, compiled = train_moons(compile=False), train_moons(compile=True)
+    assert compiled.loss == eager.loss
+    assert compiled.grad_norm == eager.grad_norm
+    assert compiled.accuracy == eager.accuracy
+
+
+def test_compiled_fit_matches_eager_fit_for_a_softmax_classifier_with_adam() -> None:
+    def run(compile: bool) -> tuple[nn.History, list[float]]:
+        X, y = nn.make_blobs(30, centers=3, std=1.0, seed=4)
+        model = nn.MLP(2, [6, 3], seed=1)
+        optimizer = nn.Adam(model.parameters(), lr=0.05)
+        history = nn.fit(
+            model, X, y, nn.cross_entropy, optimizer, 10, progress=False, compile=compile
+        )
+        return history, [p.data for p in model.parameters()]
+
+    (eager, eager_weights), (compiled, compiled_weights) = run(False), run(True)
+    assert compiled.loss == eager.loss
+    assert compiled.accuracy == eager.accuracy
+    assert compiled_weights == eager_weights
+
+
+def test_compiled_fit_refuses_mini_batches() -> None:
+    X, y = nn.make_moons(20, seed=0)
+    model = nn.MLP(2, [4, 2], seed=0)
+    with pytest.raises(ValueError, match="compile=True reruns one graph"):
+        nn.fit(
+            model,
+            X,
+            y,
+            nn.cross_entropy,
+            nn.SGD(model.parameters(), lr=0.1),
+            1,
+            batch_size=5,
+            progress=False,
+            compile=True,
+        )

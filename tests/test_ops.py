@@ -15,7 +15,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd import Value, dot, grad, gradcheck, numerical_grad, sum_values
+from autograd import (
+    Value,
+    dot,
+    grad,
+    gradcheck,
+    logsumexp,
+    numerical_grad,
+    softmax_shift,
+    sum_values,
+    topological_order,
+)
 from autograd.ops import OP_FAMILIES, OP_TABLE
 
 
@@ -43,6 +53,17 @@ def pairs(n_max: int) -> st.SearchStrategy[list[float]]:
     return st.integers(1, n_max).flatmap(
         lambda n: st.lists(floats(-3, 3), min_size=2 * n, max_size=2 * n)
     )
+
+
+def shifted_softmax_first(xs: tuple[Value, ...]) -> Value:
+    shift = softmax_shift(xs)
+    return (xs[0] - shift).exp() / sum_values([(x - shift).exp() for x in xs])
+
+
+def torch_logsumexp(xs: tuple[Any, ...]) -> Any:
+    """logsumexp on torch scalars, shifted by the largest input as torch.logsumexp does."""
+    largest = max(x.item() for x in xs)
+    return sum((x - largest).exp() for x in xs).log() + largest
 
 
 def _half(xs: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...]]:
@@ -77,6 +98,26 @@ CASES: dict[str, Case] = {
     "tanh": Case(lambda x: x.tanh(), fixed(floats(-4, 4)), lambda x: x.tanh(), (0.5,)),
     "sigmoid": Case(lambda x: x.sigmoid(), fixed(floats(-6, 6)), lambda x: x.sigmoid(), (0.5,)),
     "relu": Case(lambda x: x.relu(), fixed(away_from_zero(0.01, 5)), lambda x: x.relu(), (0.5,)),
+    "softplus": Case(
+        lambda x: x.softplus(),
+        fixed(floats(-30, 30)),
+        lambda x: x.exp().log1p(),  # exact enough in float64 on this range
+        (0.5,),
+    ),
+    "logsumexp": Case(
+        lambda *xs: logsumexp(xs),
+        st.lists(floats(-20, 20), min_size=1, max_size=5),
+        lambda *xs: torch_logsumexp(xs),
+        (1.0, 2.0, 3.0),
+    ),
+    "shift": Case(
+        # The shift passes no gradient by design, so it is checked where it is used: the
+        # first probability of a softmax, which does not change under any shift.
+        lambda *xs: shifted_softmax_first(xs),
+        st.lists(floats(-20, 20), min_size=1, max_size=5),
+        lambda *xs: xs[0].exp() / sum(x.exp() for x in xs),
+        (1.0, 3.0, 2.0),
+    ),
     "sum": Case(
         lambda *xs: sum_values(xs),
         st.lists(floats(-5, 5), min_size=1, max_size=6),
@@ -97,10 +138,18 @@ def test_every_op_has_a_case() -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_each_case_records_its_op(name: str) -> None:
+def test_each_case_uses_its_op(name: str) -> None:
     out = CASES[name].apply(*[Value(x) for x in CASES[name].example])
-    assert out.op is not None
-    assert out.op.name == name
+    assert name in {node.op.name for node in topological_order(out) if node.op is not None}
+
+
+def test_the_softmax_shift_is_the_largest_input_and_passes_no_gradient() -> None:
+    xs = [Value(1.0), Value(3.0), Value(2.0)]
+    shift = softmax_shift(xs)
+    shift.backward()
+    assert shift.data == 3.0
+    assert [x.grad for x in xs] == [0.0, 0.0, 0.0]
+    assert softmax_shift([Value(math.inf), Value(1.0)]).data == 0.0
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
