@@ -2,9 +2,11 @@
 
 ``Value`` records every op of the op table (:mod:`autograd.ops`); ``backward()`` fills in
 gradients; ``grad()`` returns them, differentiable again on request; ``gradcheck`` compares
-them with central differences; ``no_grad()`` stops recording in the current thread.
+them with central differences; ``no_grad()`` stops recording in the current thread;
+``compile(loss)`` turns a recorded graph into straight-line Python to rerun it fast.
 """
 
+from autograd.compiler import CompiledGraph, compile
 from autograd.gradients import grad
 from autograd.graph import backward_order, topological_order
 from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
@@ -28,5 +30,7 @@ __all__ = [
     "sum_values",
     "topological_order",
     "backward_order",
+    "compile",
+    "CompiledGraph",
     "GLASSGRAD",
 ]
