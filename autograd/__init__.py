@@ -11,7 +11,7 @@ from autograd.gradients import grad
 from autograd.graph import backward_order, topological_order
 from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.numeric import GradcheckResult, gradcheck, numerical_grad
-from autograd.value import Value, dot, sum_values
+from autograd.value import Value, dot, dots, sum_values
 
 #: Marks this package as glassgrad's engine; ``nn`` checks it on import.
 GLASSGRAD = True
@@ -27,6 +27,7 @@ __all__ = [
     "is_grad_enabled",
     "detect_anomaly",
     "dot",
+    "dots",
     "sum_values",
     "topological_order",
     "backward_order",

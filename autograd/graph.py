@@ -22,6 +22,10 @@ def topological_order(roots: Any | Sequence[Any]) -> list[Any]:
     root_list = roots if isinstance(roots, (list, tuple)) else (roots,)
     order: list[Any] = []
     visited: set[Any] = set()
+    # A node whose parents are all placed already (a leaf, or a neuron whose inputs an
+    # earlier neuron reached) is placed at once: one C-level subset test instead of a
+    # stack frame and a Python loop over its parents. The order is unchanged.
+    all_placed = visited.issuperset
     for root in root_list:
         if root in visited:
             continue
@@ -32,7 +36,11 @@ def topological_order(roots: Any | Sequence[Any]) -> list[Any]:
             for parent in parents:
                 if parent not in visited:
                     visited.add(parent)
-                    stack.append((parent, iter(parent.parents)))
+                    grandparents = parent.parents
+                    if all_placed(grandparents):
+                        order.append(parent)
+                        continue
+                    stack.append((parent, iter(grandparents)))
                     break
             else:
                 stack.pop()

@@ -57,6 +57,8 @@ class Op:
 
     ``eager_forward(*floats)`` and ``eager_backward(node, g)`` are derived from the rules
     when the record is made; ``kernel_source`` shows the code they were compiled from.
+    An op of any number of inputs may give ``float_backward``, its rule written as a loop
+    on floats, to use instead of the generic reader (the tests check they agree).
     """
 
     name: str
@@ -66,6 +68,7 @@ class Op:
     arity: int | None
     doc: str = ""
     exponent: float | None = None
+    float_backward: Callable[[Any, float], None] | None = field(default=None, repr=False)
     eager_forward: Callable[..., float] = field(init=False, repr=False)
     eager_backward: Callable[[Any, float], None] = field(init=False, repr=False)
     kernel_source: str = field(init=False, repr=False)
@@ -73,6 +76,9 @@ class Op:
     def __post_init__(self) -> None:
         if self.arity is None:
             forward, backward, source = _float_reader(self)
+            if self.float_backward is not None:
+                backward = self.float_backward
+                source = "(rules called on floats; backward: the rule written as a loop)"
         else:
             forward, backward, source = eager_kernels(self)
         object.__setattr__(self, "eager_forward", forward)
@@ -240,11 +246,26 @@ def _dot_grads(m: Any, out: Any, *weights_then_inputs: Any) -> tuple[Any, ...]:
     return weights_then_inputs[n:] + weights_then_inputs[:n]
 
 
+def _dot_float_backward(node: Any, g: float) -> None:
+    # _dot_grads on floats, as one loop over (w_i, x_i): a network's backward is mostly
+    # this, and the generic reader would first copy every input's data into a list.
+    if g == 0.0 and node.data - node.data == 0.0:
+        # Behind a ReLU that is off, g is 0. A finite sum means every w_i and x_i is
+        # finite, so each contribution would be an exact zero: adding them changes nothing.
+        return
+    operands = node._in0
+    # zip stops at the shorter: operands[:n] paired with operands[n:], without a copy.
+    for weight, x in zip(operands, operands[len(operands) // 2 :]):
+        weight.grad += g * x.data
+        x.grad += g * weight.data
+
+
 DOT = Op(
     "dot",
     "Σ w·x",
     forward=_dot_forward,
     local_grads=_dot_grads,
+    float_backward=_dot_float_backward,
     arity=None,
     doc="inputs w_1..w_n, x_1..x_n: d(Σ w_i x_i)/dw_i = x_i, d(Σ w_i x_i)/dx_i = w_i",
 )

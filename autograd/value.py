@@ -13,6 +13,7 @@ to track rather than two. ``parents`` gives them as an ordered tuple, repeats in
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Iterable
 from numbers import Real
 from typing import Any, cast
@@ -36,7 +37,7 @@ from autograd.ops import (
     power_by,
 )
 
-__all__ = ["Value", "Number", "dot", "sum_values"]
+__all__ = ["Value", "Number", "dot", "dots", "sum_values"]
 
 Number = float | int
 
@@ -202,7 +203,19 @@ class Value:
 
     def relu(self) -> Value:
         """Return ``max(self, 0)``; its derivative is 0 at 0."""
-        return _apply(RELU, (self,))
+        # Inline like + and *: a network makes one per hidden neuron and sample. The
+        # table's rule: 0 where x <= 0, else x (so nan passes through).
+        x = self.data
+        out: Value = _new(Value)
+        out.data = 0.0 if x <= 0.0 else x
+        out.grad = 0.0
+        out.label = ""
+        if MODE.plain:
+            out.op = RELU
+            out._in0 = self
+            out._in1 = None
+            return out
+        return _finish_unusual(out, RELU, (self,))
 
     def exp(self) -> Value:
         """Return ``e ** self`` (``inf`` past about 709.78)."""
@@ -312,13 +325,61 @@ def _as_value(x: Value | Number) -> Value:
 
 def dot(weights: Iterable[Value | Number], inputs: Iterable[Value | Number]) -> Value:
     """Return ``Σ w_i · x_i`` as one node (drawn ``Σ w·x``) instead of 2n - 1 nodes."""
-    ws = tuple(_as_value(w) for w in weights)
-    xs = tuple(_as_value(x) for x in inputs)
-    if len(ws) != len(xs):
-        raise ValueError(f"dot() needs equal lengths, got {len(ws)} weights and {len(xs)} inputs")
-    if not ws:
-        return Value(0.0)
-    return _apply(DOT, ws + xs)
+    return dots([weights], inputs)[0]
+
+
+def dots(
+    weight_rows: Iterable[Iterable[Value | Number]], inputs: Iterable[Value | Number]
+) -> list[Value]:
+    """Return ``[dot(row, inputs) for row in weight_rows]``, reading the inputs once.
+
+    A layer of neurons is this: every neuron's weights against the same inputs. The
+    inputs are checked and read once for all rows, not once per row.
+    """
+    xs = _as_values(tuple(inputs))
+    x_data = [x.data for x in xs]
+    n = len(xs)
+    plain = MODE.plain
+    outs = []
+    for row in weight_rows:
+        given = row if type(row) is tuple else tuple(row)
+        if len(given) != n:
+            raise ValueError(f"dot() needs equal lengths, got {len(given)} weights and {n} inputs")
+        ws: tuple[Value, ...] = (
+            given  # type: ignore[assignment]
+            if set(map(type, given)) <= _ONLY_VALUES
+            else tuple(map(_as_value, given))
+        )
+        # Neurons make most nodes of a network, so the node is built inline, as + and *
+        # build theirs: the table's rule on floats, Σ w_i x_i added left to right (the
+        # tests check it).
+        out: Value = _new(Value)
+        out.data = sum(map(_multiply, [w.data for w in ws], x_data), -0.0) if n else 0.0
+        out.grad = 0.0
+        out.label = ""
+        if not n:
+            out.op = None
+            out._in0 = None
+            out._in1 = None
+        elif plain:
+            out.op = DOT
+            out._in0 = ws + xs
+            out._in1 = None
+        else:
+            out = _finish_unusual(out, DOT, ws + xs)
+        outs.append(out)
+    return outs
+
+
+def _as_values(items: tuple[Value | Number, ...]) -> tuple[Value, ...]:
+    """Return ``items`` as Values: the same tuple when they all are (checked in one pass)."""
+    if set(map(type, items)) <= _ONLY_VALUES:
+        return items  # type: ignore[return-value]
+    return tuple(map(_as_value, items))
+
+
+_ONLY_VALUES = {Value}
+_multiply = operator.mul
 
 
 def sum_values(terms: Iterable[Value | Number]) -> Value:

@@ -1,4 +1,10 @@
-"""glassgrad's neural-network library, built on the ``autograd`` engine only."""
+"""glassgrad's neural-network library, built on the ``autograd`` engine only.
+
+PyTorch's names and semantics with every scalar visible: :class:`Module` (parameters,
+state dictionaries, JSON files), :class:`Neuron`, :class:`Layer`, :class:`MLP`, the
+functions of :mod:`nn.functional`, losses, the SGD and Adam optimizers, small data sets
+and :func:`fit`.
+"""
 
 import autograd
 
@@ -10,4 +16,47 @@ if not getattr(autograd, "GLASSGRAD", False):
         f"('pip uninstall autograd') and reinstall glassgrad."
     )
 
-__all__: list[str] = []
+from nn import functional
+from nn.data import make_blobs, make_circles, make_moons, make_spiral
+from nn.functional import dot, log_softmax, logsumexp, softmax
+from nn.layers import MLP, Layer, Neuron
+from nn.losses import (
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge_loss,
+    l2_penalty,
+    mae_loss,
+    mse_loss,
+)
+from nn.module import Module, StateDictError
+from nn.optim import SGD, Adam, Optimizer
+from nn.training import History, fit, train_step
+
+__all__ = [
+    "Module",
+    "StateDictError",
+    "Neuron",
+    "Layer",
+    "MLP",
+    "functional",
+    "softmax",
+    "log_softmax",
+    "logsumexp",
+    "dot",
+    "mse_loss",
+    "mae_loss",
+    "cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "hinge_loss",
+    "l2_penalty",
+    "Optimizer",
+    "SGD",
+    "Adam",
+    "make_moons",
+    "make_circles",
+    "make_blobs",
+    "make_spiral",
+    "fit",
+    "train_step",
+    "History",
+]

@@ -1,0 +1,199 @@
+"""``python -m nn``: train an MLP on moons with a progress bar, then save it and draw it.
+
+micrograd's demo recipe: MLP 2-16-16-1 (ReLU hidden layers, linear output), mean hinge
+loss plus 1e-4 times the sum of squared parameters, full-batch SGD with learning rate
+1.0 - 0.9 k / epochs. Writes to ``--out``: ``model.json``, ``loss.png``,
+``decision_boundary.png`` and one neuron's graph, ``neuron.svg`` (``neuron.dot`` when
+Graphviz's ``dot`` program is missing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import shutil
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import nn
+from autograd import Value, no_grad, topological_order
+
+__all__ = ["main", "parse_args", "dot_source"]
+
+GRID = 80  # points per side of the decision-boundary grid
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Return the command line's options."""
+    parser = argparse.ArgumentParser(
+        prog="python -m nn",
+        description="Train an MLP on the two-moons data set (micrograd's demo recipe) and "
+        "write the model, a loss curve, a decision boundary and one neuron's graph.",
+    )
+    parser.add_argument(
+        "--epochs", type=int, default=100, help="full-batch SGD steps (default: 100)"
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1337, help="seed of the data and the weights (default: 1337)"
+    )
+    parser.add_argument(
+        "--hidden",
+        type=_widths,
+        default=[16, 16],
+        help="hidden layer widths, comma-separated (default: 16,16)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("demo-out"), help="output folder (default: demo-out/)"
+    )
+    args = parser.parse_args(argv)
+    if args.epochs < 1:
+        parser.error("--epochs must be at least 1")
+    return args
+
+
+def _widths(text: str) -> list[int]:
+    try:
+        widths = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected widths like 16,16, got {text!r}") from None
+    if not widths or min(widths) < 1:
+        raise argparse.ArgumentTypeError(f"widths must be positive ints, got {text!r}")
+    return widths
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Train, report and write the outputs; return the exit status."""
+    args = parse_args(argv)
+    X, labels = nn.make_moons(100, noise=0.1, seed=args.seed)
+    y = [2 * label - 1 for label in labels]
+    model = nn.MLP(2, [*args.hidden, 1], seed=args.seed)
+    optimizer = nn.SGD(model.parameters(), lr=1.0)
+
+    def loss(scores: list[Any], targets: list[Any]) -> Value:
+        return nn.hinge_loss(scores, targets) + 1e-4 * nn.l2_penalty(model.parameters())
+
+    history = nn.fit(
+        model,
+        X,
+        y,
+        loss,
+        optimizer,
+        epochs=args.epochs,
+        lr_schedule=lambda k: 1.0 - 0.9 * k / args.epochs,
+    )
+    with no_grad():
+        scores = [model(row).data for row in X]  # type: ignore[union-attr]
+    accuracy = sum((s > 0) == (t > 0) for s, t in zip(scores, y)) / len(y)
+    print(f"final loss {history.loss[-1]:.4f}, training accuracy {accuracy:.1%}")
+
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    model.save(out / "model.json")
+    written = [out / "model.json"]
+    written += _plots(model, X, labels, history, out)
+    written.append(_draw_neuron(model, X[0], out))
+    for path in written:
+        print(f"wrote {path}")
+    return 0
+
+
+def _plots(
+    model: nn.MLP, X: list[list[float]], labels: list[int], history: nn.History, out: Path
+) -> list[Path]:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print(
+            "skipped the plots: matplotlib is not installed "
+            "(pip install 'glassgrad[plots]', or run 'make demo')",
+            file=sys.stderr,
+        )
+        return []
+    figure, axes = plt.subplots(figsize=(5, 3.5))
+    axes.plot(range(1, len(history.loss) + 1), history.loss)
+    axes.set_xlabel("epoch")
+    axes.set_ylabel("loss (hinge + L2)")
+    axes.set_title("training loss")
+    figure.tight_layout()
+    figure.savefig(out / "loss.png", dpi=100)
+    plt.close(figure)
+
+    xs = [p[0] for p in X]
+    ys = [p[1] for p in X]
+    x0, x1 = min(xs) - 0.5, max(xs) + 0.5
+    y0, y1 = min(ys) - 0.5, max(ys) + 0.5
+    grid_x = [x0 + (x1 - x0) * i / (GRID - 1) for i in range(GRID)]
+    grid_y = [y0 + (y1 - y0) * j / (GRID - 1) for j in range(GRID)]
+    with no_grad():
+        z = [[model([gx, gy]).data > 0 for gx in grid_x] for gy in grid_y]  # type: ignore[union-attr]
+    figure, axes = plt.subplots(figsize=(5, 4))
+    axes.contourf(grid_x, grid_y, z, levels=[-0.5, 0.5, 1.5], cmap="Spectral", alpha=0.6)
+    axes.scatter(xs, ys, c=labels, cmap="Spectral", edgecolors="k", s=25)
+    axes.set_title("decision boundary")
+    figure.tight_layout()
+    figure.savefig(out / "decision_boundary.png", dpi=100)
+    plt.close(figure)
+    return [out / "loss.png", out / "decision_boundary.png"]
+
+
+def _draw_neuron(model: nn.MLP, x: list[float], out: Path) -> Path:
+    """Draw the first neuron's graph on input ``x``, after backward: SVG, else DOT text."""
+    inputs = [Value(v, label=f"x.{i}") for i, v in enumerate(x)]
+    neuron = model.layers[0].neurons[0]
+    root = neuron(inputs)
+    model.zero_grad()
+    root.backward()
+    source = dot_source(root)
+    if shutil.which("dot") is not None:
+        path = out / "neuron.svg"
+        svg = subprocess.run(
+            ["dot", "-Tsvg"], input=source, capture_output=True, text=True, check=True
+        ).stdout
+        path.write_text(svg, encoding="utf-8")
+        return path
+    path = out / "neuron.dot"
+    path.write_text(source, encoding="utf-8")
+    print(
+        "Graphviz's dot program is missing, so the graph is DOT text; for an SVG, "
+        "install it (apt-get install graphviz) and run again",
+        file=sys.stderr,
+    )
+    return path
+
+
+def dot_source(root: Value) -> str:
+    """Return DOT text of ``root``'s graph: autograd.viz's drawing when it is there."""
+    try:
+        viz = importlib.import_module("autograd.viz")
+    except ImportError:
+        return _minimal_dot(root)
+    return str(viz.draw_dot(root, rankdir="LR").source)
+
+
+def _minimal_dot(root: Value) -> str:
+    """A small stand-in for autograd.viz: one box per value, one ellipse per op."""
+    lines = ["digraph {", "  rankdir=LR;", "  node [fontname=Helvetica];"]
+    for node in topological_order(root):
+        name = f"v{id(node)}"
+        text = f"{node.label} | " if node.label else ""
+        lines.append(
+            f'  {name} [shape=record, label="{{ {text}data {node.data:.4f} | '
+            f'grad {node.grad:.4f} }}"];'
+        )
+        if node.op is not None:
+            lines.append(f'  {name}_op [label="{node._op}"];')
+            lines.append(f"  {name}_op -> {name};")
+            for parent in node.parents:
+                lines.append(f"  v{id(parent)} -> {name}_op;")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,139 @@
+"""Losses with PyTorch's names and mean reduction, for one sample or a batch.
+
+Each takes predictions and targets of the same shape: one number, a list (one sample),
+or a list of lists (a batch), and returns one Value, the mean over every element.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from numbers import Real
+from typing import TypeAlias
+
+from autograd import Value, dot, sum_values
+from nn.functional import logsumexp
+
+__all__ = [
+    "mse_loss",
+    "mae_loss",
+    "cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "hinge_loss",
+    "l2_penalty",
+]
+
+#: A prediction or target: one number or Value, a list of them, or a list of lists.
+Nested: TypeAlias = "Value | float | Sequence[Nested]"
+
+
+def _flatten(x: Nested) -> list[Value | float]:
+    if isinstance(x, (Value, int, float)):
+        return [x]
+    flat: list[Value | float] = []
+    for item in x:
+        flat.extend(_flatten(item))
+    return flat
+
+
+def _pairs(name: str, prediction: Nested, target: Nested) -> list[tuple[Value, float | Value]]:
+    predictions = _flatten(prediction)
+    targets = _flatten(target)
+    if len(predictions) != len(targets):
+        raise ValueError(
+            f"{name}() needs a target per prediction, got {len(predictions)} predictions "
+            f"and {len(targets)} targets"
+        )
+    if not predictions:
+        raise ValueError(f"{name}() got no predictions")
+    return [(p if isinstance(p, Value) else Value(p), t) for p, t in zip(predictions, targets)]
+
+
+def _mean(terms: list[Value]) -> Value:
+    return sum_values(terms) / len(terms)
+
+
+def mse_loss(prediction: Nested, target: Nested) -> Value:
+    """Return the mean squared error ``(1/n) Σ_i (p_i - t_i)^2`` (PyTorch's ``mse_loss``)."""
+    return _mean([(p - t) ** 2 for p, t in _pairs("mse_loss", prediction, target)])
+
+
+def mae_loss(prediction: Nested, target: Nested) -> Value:
+    """Return the mean absolute error ``(1/n) Σ_i |p_i - t_i|`` (PyTorch's ``l1_loss``).
+
+    ``|d| = relu(d) + relu(-d)``, whose derivative is sign(d), and 0 at d = 0 as in PyTorch.
+    """
+    differences = [p - t for p, t in _pairs("mae_loss", prediction, target)]
+    return _mean([d.relu() + (-d).relu() for d in differences])
+
+
+def _is_index(target: object) -> bool:
+    return isinstance(target, int) and not isinstance(target, bool)
+
+
+def cross_entropy(
+    logits: Sequence[Value | float] | Sequence[Sequence[Value | float]],
+    target: int | Sequence[int],
+) -> Value:
+    """Return ``-log softmax(logits)[target] = logsumexp(logits) - logits[target]``.
+
+    One sample: a list of class scores and a class index. A batch: a list of such lists
+    and a list of indices; the result is the mean. Stable for any finite logits (logits
+    of ±1000 give a finite loss and gradients): d loss / d logit_i = softmax_i - [i = t].
+    """
+    if _is_index(target):
+        return _one_cross_entropy(logits, target)  # type: ignore[arg-type]
+    targets = list(target)  # type: ignore[arg-type]
+    rows = list(logits)
+    if len(rows) != len(targets) or not rows:
+        raise ValueError(
+            f"cross_entropy() needs one class index per sample, got {len(rows)} rows of "
+            f"logits and {len(targets)} targets"
+        )
+    return _mean([_one_cross_entropy(row, t) for row, t in zip(rows, targets)])  # type: ignore[arg-type]
+
+
+def _one_cross_entropy(logits: Sequence[Value | float], target: int) -> Value:
+    if isinstance(logits, (Value, Real)):
+        raise ValueError("cross_entropy() takes a list of logits per sample, one per class")
+    if not _is_index(target) or not 0 <= target < len(logits):
+        raise ValueError(
+            f"cross_entropy() target must be a class index in 0..{len(logits) - 1}, got {target!r}"
+        )
+    return logsumexp(logits) - logits[target]
+
+
+def binary_cross_entropy_with_logits(logit: Nested, target: Nested) -> Value:
+    """Return the mean of ``-[t log σ(x) + (1 - t) log(1 - σ(x))]`` over logits x, targets t.
+
+    Computed stably as ``x - x t + log(1 + e^-x)`` for x ≥ 0 and ``-x t + log(1 + e^x)``
+    for x < 0 (the same function), so no exponential overflows; d/dx = σ(x) - t.
+    """
+    terms = []
+    for x, t in _pairs("binary_cross_entropy_with_logits", logit, target):
+        if x.data >= 0:
+            terms.append(x - x * t + ((-x).exp() + 1.0).log())
+        else:
+            terms.append(-x * t + (x.exp() + 1.0).log())
+    return _mean(terms)
+
+
+def hinge_loss(scores: Nested, targets: Nested) -> Value:
+    """Return the mean of ``relu(1 - y_i s_i)`` over labels y_i in {-1, +1} (micrograd's demo).
+
+    Each term is built as ``relu(s_i · (-y_i) + 1)``: the same numbers in two nodes.
+    """
+    terms = []
+    for s, y in _pairs("hinge_loss", scores, targets):
+        label = y.data if isinstance(y, Value) else y
+        if label not in (-1, 1):
+            raise ValueError(
+                f"hinge_loss() needs labels -1 or +1, got {label!r}; map 0/1 labels with 2 * y - 1"
+            )
+        terms.append((s * (-y) + 1.0).relu())
+    return _mean(terms)
+
+
+def l2_penalty(parameters: Iterable[Value]) -> Value:
+    """Return ``Σ_i p_i^2`` as one fused node; add ``alpha * l2_penalty(...)`` to a loss."""
+    values = list(parameters)
+    return dot(values, values)

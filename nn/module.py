@@ -1,0 +1,240 @@
+"""Module: the base of every model, with PyTorch's parameter names and state dictionaries.
+
+A Module finds its parameters by walking its attributes in the order they were set:
+a :class:`~autograd.Value` is a parameter, a Module is a child, and a list or tuple is
+walked item by item. So a Neuron's ``w`` (a list) and ``b`` give ``w.0, w.1, ..., b``, and
+an MLP's are ``layers.0.neurons.3.w.1``, as in ``torch.nn.Module.named_parameters()``.
+
+``save``/``load`` write and read a versioned JSON file. Python writes a float with the
+shortest text that reads back as the same float, so a round trip is bit-exact.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from numbers import Real
+from pathlib import Path
+from typing import Any
+
+from autograd import Value
+
+__all__ = ["Module", "StateDictError", "FORMAT", "FORMAT_VERSION"]
+
+#: The ``format`` field of a saved model file.
+FORMAT = "glassgrad.nn.Module"
+#: The version of that format this code writes and reads.
+FORMAT_VERSION = 1
+
+
+class StateDictError(ValueError):
+    """A state dictionary or model file that does not fit the model; nothing was assigned."""
+
+
+class Module:
+    """The base class of models: parameters, gradients and saved state.
+
+    Subclasses set their parameters (Values), sub-modules and lists of either as
+    attributes in ``__init__``, and define ``__call__``.
+    """
+
+    # --- parameters ------------------------------------------------------------------
+
+    def named_parameters(self) -> Iterator[tuple[str, Value]]:
+        """Yield ``(dotted name, parameter)`` pairs in definition order, e.g. ``w.0``."""
+        for name, attribute in vars(self).items():
+            yield from _named_values(name, attribute)
+
+    def parameters(self) -> list[Value]:
+        """Return the parameters as a list, in the order of :meth:`named_parameters`."""
+        # The same walk without building names: a training step may call this every time.
+        found: list[Value] = []
+        for attribute in vars(self).values():
+            _collect_values(attribute, found)
+        return found
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``.grad`` to 0 (leaf gradients accumulate across backward)."""
+        for parameter in self.parameters():
+            parameter.grad = 0.0
+
+    def label_parameters(self) -> None:
+        """Set each parameter's ``.label`` to its dotted name, so drawings name it.
+
+        Every constructor calls this last; the outermost one runs last and so wins.
+        """
+        for name, parameter in self.named_parameters():
+            parameter.label = name
+
+    # --- state -----------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, float]:
+        """Return ``{dotted name: value}`` for every parameter: a copy, as plain floats."""
+        return {name: parameter.data for name, parameter in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, object], strict: bool = True) -> None:
+        """Assign parameter values from ``state``, checking all of it before assigning any.
+
+        With ``strict=True`` the keys must be exactly those of :meth:`state_dict`; otherwise
+        the missing and unexpected keys are named in a :class:`StateDictError` (a
+        ValueError). With ``strict=False`` only the keys both share are assigned. Every
+        value must be a real number (not a bool).
+        """
+        if not isinstance(state, Mapping):
+            raise TypeError(
+                f"load_state_dict() takes a mapping of names to numbers, got {type(state).__name__}"
+            )
+        parameters = dict(self.named_parameters())
+        missing = [name for name in parameters if name not in state]
+        unexpected = [name for name in state if name not in parameters]
+        if strict and (missing or unexpected):
+            raise StateDictError(_key_mismatch(type(self).__name__, missing, unexpected))
+        updates: list[tuple[Value, float]] = []
+        for name, parameter in parameters.items():
+            if name not in state:
+                continue
+            number = state[name]
+            if isinstance(number, bool) or not isinstance(number, Real):
+                raise StateDictError(
+                    f"state entry {name!r} must be a real number, got "
+                    f"{type(number).__name__} {number!r}"
+                )
+            updates.append((parameter, float(number)))
+        for parameter, number in updates:
+            parameter.data = number
+
+    # --- files -----------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the parameters to ``path`` as versioned JSON, atomically.
+
+        The text is built first (a ValueError names any non-finite parameter, and no file
+        is touched), then written to a temporary file beside ``path`` and moved over it
+        with ``os.replace``: a failed save leaves any existing file as it was.
+        """
+        state = self.state_dict()
+        bad = [name for name, number in state.items() if not math.isfinite(number)]
+        if bad:
+            raise ValueError(
+                f"cannot save {type(self).__name__}: parameter {bad[0]!r} is "
+                f"{state[bad[0]]!r} ({len(bad)} non-finite in all); the model diverged, so "
+                f"lower the learning rate or reload a good state before saving"
+            )
+        document = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "module": type(self).__name__,
+            "parameters": state,
+        }
+        text = json.dumps(document, indent=1, allow_nan=False) + "\n"
+        target = Path(path)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(text)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def load(self, path: str | os.PathLike[str]) -> None:
+        """Read parameters saved by :meth:`save` from ``path``, all or nothing.
+
+        A file that is empty, truncated, not JSON, of another format or version, holds a
+        non-finite number, or belongs to another architecture raises a ValueError saying
+        which, and the model keeps its parameters.
+        """
+        text = Path(path).read_text(encoding="utf-8")
+        where = f"model file {os.fspath(path)!r}"
+        if not text.strip():
+            raise ValueError(f"{where} is empty; it was never written or was truncated")
+        try:
+            document = json.loads(text, parse_constant=_refuse_constant)
+        except _NonFiniteNumberError as error:
+            raise ValueError(f"{where} holds a non-finite number ({error})") from None
+        except json.JSONDecodeError as error:
+            raise ValueError(
+                f"{where} is not valid JSON ({error}); it may be truncated or corrupt"
+            ) from None
+        state = _parameters_of(document, where)
+        try:
+            self.load_state_dict(state, strict=True)
+        except StateDictError as error:
+            raise StateDictError(f"{where} does not fit this model: {error}") from None
+
+
+class _NonFiniteNumberError(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> Any:
+    raise _NonFiniteNumberError(name)
+
+
+def _parameters_of(document: object, where: str) -> dict[str, float]:
+    """Check a parsed model file and return its parameters, or raise a ValueError."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise ValueError(f"{where} is not a glassgrad model file (no 'format': {FORMAT!r})")
+    if document.get("version") != FORMAT_VERSION:
+        raise ValueError(
+            f"{where} has format version {document.get('version')!r}; this glassgrad reads "
+            f"version {FORMAT_VERSION}"
+        )
+    parameters = document.get("parameters")
+    if not isinstance(parameters, dict):
+        raise ValueError(f"{where} has no 'parameters' object")
+    for name, number in parameters.items():
+        if isinstance(number, bool) or not isinstance(number, (int, float)):
+            raise ValueError(
+                f"{where}: parameter {name!r} is {type(number).__name__} {number!r}, not a number"
+            )
+        if not math.isfinite(number):  # e.g. 1e999 parses as inf
+            raise ValueError(f"{where}: parameter {name!r} is {number!r}, not finite")
+    return {name: float(number) for name, number in parameters.items()}
+
+
+def _key_mismatch(owner: str, missing: list[str], unexpected: list[str]) -> str:
+    parts = []
+    if missing:
+        parts.append(f"missing keys {_shorten(missing)}")
+    if unexpected:
+        parts.append(f"unexpected keys {_shorten(unexpected)}")
+    return (
+        f"state does not match {owner}: {'; '.join(parts)}; was it saved from a model "
+        f"of another shape?"
+    )
+
+
+def _shorten(names: list[str], limit: int = 6) -> str:
+    shown = ", ".join(repr(name) for name in names[:limit])
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return f"[{shown}]{more}"
+
+
+def _collect_values(attribute: object, found: list[Value]) -> None:
+    if isinstance(attribute, Value):
+        found.append(attribute)
+    elif isinstance(attribute, Module):
+        for item in vars(attribute).values():
+            _collect_values(item, found)
+    elif isinstance(attribute, (list, tuple)):
+        for item in attribute:
+            _collect_values(item, found)
+
+
+def _named_values(prefix: str, attribute: object) -> Iterator[tuple[str, Value]]:
+    if isinstance(attribute, Value):
+        yield prefix, attribute
+    elif isinstance(attribute, Module):
+        for name, parameter in attribute.named_parameters():
+            yield f"{prefix}.{name}", parameter
+    elif isinstance(attribute, (list, tuple)):
+        for index, item in enumerate(attribute):
+            yield from _named_values(f"{prefix}.{index}", item)

@@ -1,0 +1,143 @@
+"""fit: the training loop, with a progress bar and a per-epoch history.
+
+One training step is :func:`train_step` (forward, loss, backward, optimizer step); ``fit``
+calls it once per batch, so another way of running a step can take its place.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from autograd import Value
+from nn.module import Module
+from nn.optim import Optimizer
+
+__all__ = ["fit", "train_step", "History", "StepResult", "accuracy_count", "Loss"]
+
+#: A loss: (model outputs of a batch, targets of the batch) -> one Value.
+Loss = Callable[[list[Value | list[Value]], list[object]], Value]
+
+
+@dataclass
+class History:
+    """Per-epoch records of :func:`fit`: mean loss, gradient norm, accuracy.
+
+    ``accuracy`` holds None for epochs of a regression (targets that are not int labels).
+    """
+
+    loss: list[float] = field(default_factory=list)
+    grad_norm: list[float] = field(default_factory=list)
+    accuracy: list[float | None] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What one training step saw: its loss, gradient norm, and correct predictions."""
+
+    loss: float
+    grad_norm: float
+    correct: int | None
+
+
+def accuracy_count(outputs: Sequence[Value | list[Value]], targets: Sequence[object]) -> int | None:
+    """Return how many outputs predict their target's class, or None for a regression.
+
+    A single output predicts class "positive" when > 0 (labels +1 or 1 are positive,
+    -1 or 0 are not); a list of class scores predicts its argmax. Targets must be ints.
+    """
+    if not all(isinstance(t, int) and not isinstance(t, bool) for t in targets):
+        return None
+    correct = 0
+    for output, target in zip(outputs, targets):
+        if isinstance(output, Value):
+            correct += (output.data > 0) == (target > 0)  # type: ignore[operator]
+        else:
+            scores = [v.data for v in output]
+            correct += scores.index(max(scores)) == target
+    return correct
+
+
+def train_step(
+    model: Module,
+    inputs: Sequence[Sequence[float]],
+    targets: Sequence[object],
+    loss: Loss,
+    optimizer: Optimizer,
+) -> StepResult:
+    """Run one step on a batch: zero grads, forward, loss, backward, optimizer step.
+
+    The gradient norm is ``sqrt(Σ_p grad_p^2)`` over the optimizer's parameters, taken
+    before the update.
+    """
+    optimizer.zero_grad()
+    outputs = [model(x) for x in inputs]  # type: ignore[operator]
+    batch_loss = loss(outputs, list(targets))
+    batch_loss.backward()
+    grad_norm = math.sqrt(sum(p.grad * p.grad for p in optimizer.params))
+    optimizer.step()
+    return StepResult(batch_loss.data, grad_norm, accuracy_count(outputs, targets))
+
+
+def fit(
+    model: Module,
+    X: Sequence[Sequence[float]],
+    y: Sequence[object],
+    loss: Loss,
+    optimizer: Optimizer,
+    epochs: int,
+    batch_size: int | None = None,
+    progress: bool = True,
+    *,
+    lr_schedule: Callable[[int], float] | None = None,
+    seed: int | None = None,
+) -> History:
+    """Train ``model`` on ``(X, y)`` and return the :class:`History` of each epoch.
+
+    ``batch_size=None`` trains on the full batch each epoch; otherwise batches come from a
+    shuffle (seeded by ``seed``). An epoch's loss and gradient norm are the means over its
+    batches, weighted by batch size; its accuracy counts predictions made during the epoch
+    (before each step's update). ``lr_schedule(epoch)``, if given, sets ``optimizer.lr`` at
+    the start of each epoch (epochs count from 0). ``progress`` shows a tqdm bar.
+    """
+    if len(X) != len(y) or not X:
+        raise ValueError(f"fit() needs one target per input, got {len(X)} inputs, {len(y)} targets")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
+        raise ValueError(f"epochs must be an int ≥ 0, got {epochs!r}")
+    size = len(X) if batch_size is None else batch_size
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+        raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
+    from tqdm.auto import tqdm
+
+    rng = random.Random(seed)
+    history = History()
+    order = list(range(len(X)))
+    bar = tqdm(range(epochs), desc="training", unit="epoch", disable=not progress)
+    for epoch in bar:
+        if lr_schedule is not None:
+            optimizer.lr = lr_schedule(epoch)
+        if batch_size is not None:
+            rng.shuffle(order)
+        loss_sum = norm_sum = 0.0
+        correct: int | None = 0
+        for start in range(0, len(order), size):
+            batch = order[start : start + size]
+            result = train_step(
+                model, [X[i] for i in batch], [y[i] for i in batch], loss, optimizer
+            )
+            loss_sum += result.loss * len(batch)
+            norm_sum += result.grad_norm * len(batch)
+            correct = (
+                None if correct is None or result.correct is None else correct + result.correct
+            )
+        history.loss.append(loss_sum / len(X))
+        history.grad_norm.append(norm_sum / len(X))
+        history.accuracy.append(None if correct is None else correct / len(X))
+        shown = {"loss": f"{history.loss[-1]:.4f}"}
+        if correct is not None:
+            shown["acc"] = f"{correct / len(X):.1%}"
+        bar.set_postfix(shown)
+    bar.close()
+    return history

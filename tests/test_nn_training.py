@@ -1,0 +1,116 @@
+"""fit and train_step: micrograd's demo recipe, a 3-class Adam run, and the history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import nn
+from autograd import Value, no_grad
+
+
+def demo_recipe(steps: int = 100) -> tuple[nn.MLP, list[list[float]], list[int], nn.History]:
+    """micrograd's demo: MLP 2-16-16-1, hinge + 1e-4 L2, SGD lr 1.0 - 0.9 k / 100, full batch."""
+    X, labels = nn.make_moons(100, noise=0.1, seed=1)
+    y = [2 * label - 1 for label in labels]
+    model = nn.MLP(2, [16, 16, 1], seed=1337)
+
+    def loss(scores: list[Any], targets: list[Any]) -> Value:
+        return nn.hinge_loss(scores, targets) + 1e-4 * nn.l2_penalty(model.parameters())
+
+    history = nn.fit(
+        model,
+        X,
+        y,
+        loss,
+        nn.SGD(model.parameters(), lr=1.0),
+        epochs=steps,
+        progress=False,
+        lr_schedule=lambda k: 1.0 - 0.9 * k / 100,
+    )
+    return model, X, y, history
+
+
+def test_micrograd_demo_recipe_reaches_97_percent_training_accuracy() -> None:
+    model, X, y, history = demo_recipe()
+    with no_grad():
+        correct = sum((model(row).data > 0) == (t > 0) for row, t in zip(X, y))  # type: ignore[union-attr]
+    assert correct / len(y) >= 0.97
+    assert history.loss[-1] < history.loss[0]
+
+
+def test_three_class_mlp_with_adam_and_cross_entropy_cuts_its_loss_below_a_fifth() -> None:
+    X, y = nn.make_blobs(60, centers=3, std=1.0, seed=2)
+    model = nn.MLP(2, [8, 3], seed=0)
+    history = nn.fit(
+        model, X, y, nn.cross_entropy, nn.Adam(model.parameters(), lr=0.05), 40, progress=False
+    )
+    assert history.loss[-1] < 0.2 * history.loss[0]
+
+
+def test_history_has_one_record_per_epoch() -> None:
+    X, y = nn.make_moons(20, seed=0)
+    model = nn.MLP(2, [4, 2], seed=0)
+    history = nn.fit(
+        model, X, y, nn.cross_entropy, nn.SGD(model.parameters(), lr=0.1), 3, progress=False
+    )
+    assert len(history.loss) == len(history.grad_norm) == len(history.accuracy) == 3
+    assert all(0.0 <= a <= 1.0 for a in history.accuracy if a is not None)
+    assert all(n > 0 for n in history.grad_norm)
+
+
+def test_regression_history_has_no_accuracy() -> None:
+    X = [[0.0], [1.0], [2.0]]
+    y = [0.5, 1.5, 2.5]
+    model = nn.MLP(1, [1], seed=0)
+    history = nn.fit(
+        model, X, y, nn.mse_loss, nn.SGD(model.parameters(), lr=0.1), 2, progress=False
+    )
+    assert history.accuracy == [None, None]
+
+
+def test_minibatch_epoch_loss_is_the_size_weighted_mean_of_batch_losses() -> None:
+    X = [[0.0], [1.0], [2.0]]
+    y = [0.5, 1.5, 2.5]
+    model = nn.MLP(1, [1], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=0.0)  # lr 0: every batch sees the same model
+    history = nn.fit(model, X, y, nn.mse_loss, optimizer, 1, batch_size=2, progress=False)
+    full = nn.mse_loss([model(row) for row in X], y).data  # type: ignore[misc]
+    assert history.loss[0] == pytest.approx(full, rel=1e-12)
+
+
+def test_train_step_returns_loss_norm_and_correct_count() -> None:
+    model = nn.MLP(2, [3, 2], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=0.0)
+    result = nn.train_step(model, [[1.0, 2.0], [0.5, -1.0]], [0, 1], nn.cross_entropy, optimizer)
+    assert result.loss > 0
+    assert result.grad_norm > 0
+    assert result.correct in (0, 1, 2)
+
+
+def test_lr_schedule_sets_the_optimizer_lr_each_epoch() -> None:
+    X, y = nn.make_moons(10, seed=0)
+    model = nn.MLP(2, [2, 2], seed=0)
+    optimizer = nn.SGD(model.parameters(), lr=1.0)
+    seen: list[float] = []
+
+    def schedule(epoch: int) -> float:
+        seen.append(epoch)
+        return 0.1 / (epoch + 1)
+
+    nn.fit(model, X, y, nn.cross_entropy, optimizer, 3, progress=False, lr_schedule=schedule)
+    assert seen == [0, 1, 2]
+    assert optimizer.lr == 0.1 / 3
+
+
+def test_fit_refuses_inputs_and_targets_of_different_lengths() -> None:
+    model = nn.MLP(1, [1], seed=0)
+    with pytest.raises(ValueError, match="got 2 inputs, 1 targets"):
+        nn.fit(model, [[0.0], [1.0]], [1.0], nn.mse_loss, nn.SGD(model.parameters(), lr=0.1), 1)
+
+
+def test_fit_shows_a_progress_bar(capsys: pytest.CaptureFixture[str]) -> None:
+    model = nn.MLP(1, [1], seed=0)
+    nn.fit(model, [[0.0]], [1.0], nn.mse_loss, nn.SGD(model.parameters(), lr=0.1), 2)
+    assert "2/2" in capsys.readouterr().err
