@@ -42,5 +42,9 @@ bench: $(VENV)/.installed-dev
 notebooks: $(VENV)/.installed-dev
 	$(BIN)/jupyter lab notebooks
 
+# The suite executes the notebooks, so their outputs are never committed.
+strip-notebooks: $(VENV)/.installed-dev
+	$(BIN)/nbstripout notebooks/*.ipynb
+
 clean:
 	rm -rf $(VENV) $(DEMO_OUT) .pytest_cache .mypy_cache .ruff_cache .hypothesis
