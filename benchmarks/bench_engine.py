@@ -86,13 +86,18 @@ def main() -> None:
         print(f"  {name:10s} {nodes:7d} nodes  {per_node:6.0f} bytes/node")
 
     print("\nbackward through a chain y = x * 1.000001 * ... (glassgrad)")
-    base = None
-    for depth in (10_000, 100_000, 1_000_000):
+    print("  (time per level; a graph that fits in the CPU cache is cheaper per node)")
+    previous = None
+    for depth in (10_000, 100_000, 300_000, 1_000_000):
         seconds = backward_time(Value, depth)
-        per_node = seconds / depth * 1e6
-        base = base or per_node
-        growth = per_node / base
-        print(f"  depth {depth:>9,d}: {seconds:7.3f} s  {per_node:.2f} us/node ({growth:.2f}x)")
+        per_level = seconds / depth * 1e6
+        growth = (
+            ""
+            if previous is None
+            else f"  time x{seconds / previous[1]:.1f} for depth x{depth / previous[0]:.0f}"
+        )
+        print(f"  depth {depth:>9,d}: {seconds:7.3f} s  {per_level:.2f} us/level{growth}")
+        previous = (depth, seconds)
     try:
         backward_time(MicrogradValue, 5_000)
         print("  micrograd: depth 5,000 ok")
