@@ -13,38 +13,43 @@ from typing import Any
 __all__ = ["topological_order", "backward_order"]
 
 
+#: Pushed above a node whose parents are being placed: popping it means "place that node".
+_PLACE_NEXT = object()
+
+
 def topological_order(roots: Any | Sequence[Any]) -> list[Any]:
     """Return every node reachable from ``roots``, each after all of its parents.
 
-    ``roots`` is one node or a list or tuple of nodes. Iterative, so a graph of any
-    depth works.
+    ``roots`` is one node or a list or tuple of nodes. The order is the depth-first
+    post-order that visits parents in order. Iterative, so a graph of any depth works.
     """
     root_list = roots if isinstance(roots, (list, tuple)) else (roots,)
     order: list[Any] = []
-    visited: set[Any] = set()
-    # A node whose parents are all placed already (a leaf, or a neuron whose inputs an
-    # earlier neuron reached) is placed at once: one C-level subset test instead of a
-    # stack frame and a Python loop over its parents. The order is unchanged.
-    all_placed = visited.issuperset
-    for root in root_list:
-        if root in visited:
+    placed: set[Any] = set()
+    all_placed = placed.issuperset
+    # The stack holds nodes and markers only, so a deep walk creates no objects that live
+    # long enough to wake the cycle collector (a stack of (node, iterator) pairs would, and
+    # then every collection would traverse the whole graph).
+    stack: list[Any] = list(reversed(root_list))
+    while stack:
+        node = stack.pop()
+        if node is _PLACE_NEXT:
+            node = stack.pop()
+            placed.add(node)
+            order.append(node)
             continue
-        visited.add(root)
-        stack = [(root, iter(root.parents))]
-        while stack:
-            node, parents = stack[-1]
-            for parent in parents:
-                if parent not in visited:
-                    visited.add(parent)
-                    grandparents = parent.parents
-                    if all_placed(grandparents):
-                        order.append(parent)
-                        continue
-                    stack.append((parent, iter(grandparents)))
-                    break
-            else:
-                stack.pop()
-                order.append(node)
+        if node in placed:
+            continue
+        parents = node.parents
+        # A node whose parents are all placed already (a leaf, or a neuron whose inputs an
+        # earlier neuron reached) is placed at once, with one C-level subset test.
+        if all_placed(parents):
+            placed.add(node)
+            order.append(node)
+            continue
+        stack.append(node)
+        stack.append(_PLACE_NEXT)
+        stack.extend(reversed(parents))
     return order
 
 
