@@ -8,6 +8,7 @@ settable ``lr``, and offers ``step()`` (update every parameter from its ``.grad`
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,7 +17,7 @@ from autograd import Value
 __all__ = ["Optimizer", "SGD", "Adam"]
 
 
-class Optimizer:
+class Optimizer(ABC):
     """The base of optimizers: an ordered list of parameters and a learning rate ``lr``."""
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
@@ -34,17 +35,26 @@ class Optimizer:
                     f"parameter {index} is {type(param).__name__}, not a Value; pass "
                     f"model.parameters()"
                 )
-        _check_non_negative("lr", lr)
-        self.lr = float(lr)
+        self.lr = lr
+
+    @property
+    def lr(self) -> float:
+        """The learning rate; settable (e.g. by a schedule), never negative."""
+        return self._lr
+
+    @lr.setter
+    def lr(self, value: float) -> None:
+        _check_non_negative("lr", value)
+        self._lr = float(value)
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0."""
         for param in self.params:
             param.grad = 0.0
 
+    @abstractmethod
     def step(self) -> None:
         """Update every parameter from its gradient."""
-        raise NotImplementedError
 
 
 class SGD(Optimizer):

@@ -75,3 +75,11 @@ def test_adam_first_step_moves_each_parameter_by_about_lr() -> None:
     p.grad = 123.0
     nn.Adam([p], lr=0.01).step()
     assert p.data == pytest.approx(0.99, rel=1e-9)
+
+
+def test_setting_a_negative_learning_rate_is_refused_and_keeps_the_old_one() -> None:
+    model = nn.MLP(2, [2, 1], seed=0)
+    optimizer = nn.Adam(model.parameters(), lr=0.01)
+    with pytest.raises(ValueError, match="lr must be a number"):
+        optimizer.lr = -0.5
+    assert optimizer.lr == 0.01
