@@ -134,9 +134,10 @@ class Value:
 
     def __add__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
-            if not isinstance(other, Real):
+            constant = _operand(other)
+            if constant is None:
                 return NotImplemented
-            other = Value(other)
+            other = constant
         out: Value = _new(Value)
         out.data = self.data + other.data
         out.grad = 0.0
@@ -150,9 +151,10 @@ class Value:
 
     def __mul__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
-            if not isinstance(other, Real):
+            constant = _operand(other)
+            if constant is None:
                 return NotImplemented
-            other = Value(other)
+            other = constant
         out: Value = _new(Value)
         out.data = self.data * other.data
         out.grad = 0.0
@@ -352,11 +354,7 @@ def dots(
         given = row if type(row) is tuple else tuple(row)
         if len(given) != n:
             raise ValueError(f"dot() needs equal lengths, got {len(given)} weights and {n} inputs")
-        ws: tuple[Value, ...] = (
-            given  # type: ignore[assignment]
-            if set(map(type, given)) <= _ONLY_VALUES
-            else tuple(map(_as_value, given))
-        )
+        ws = _as_values(given)
         # Neurons make most nodes of a network, so the node is built inline, as + and *
         # build theirs: the table's rule on floats, Σ w_i x_i added left to right (the
         # tests check it).
