@@ -11,13 +11,17 @@ from autograd.gradients import grad
 from autograd.graph import backward_order, topological_order
 from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.numeric import GradcheckResult, gradcheck, numerical_grad
-from autograd.value import Value, dot, dots, logsumexp, softmax_shift, sum_values
+from autograd.ops import Op, RuleMath
+from autograd.value import Value, apply, dot, dots, logsumexp, softmax_shift, sum_values
 
 #: Marks this package as glassgrad's engine; ``nn`` checks it on import.
 GLASSGRAD = True
 
 __all__ = [
     "Value",
+    "Op",
+    "RuleMath",
+    "apply",
     "grad",
     "gradcheck",
     "GradcheckResult",

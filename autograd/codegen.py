@@ -18,11 +18,16 @@ from autograd.ieee import safe_div, safe_exp, safe_log, safe_log1p, safe_pow, st
 if TYPE_CHECKING:
     from autograd.ops import Op
 
+# The op table reads its rules through this module, so this module reaches the table's
+# registries (ops by name, declared functions, the float reader) only when called.
+
 __all__ = [
     "Sym",
     "CodeMath",
     "CODE_MATH",
     "NAMESPACE",
+    "namespace",
+    "EagerBackward",
     "literal",
     "forward_expr",
     "local_grad_exprs",
@@ -41,6 +46,15 @@ NAMESPACE: dict[str, Any] = {
     "inf": math.inf,
     "nan": math.nan,
 }
+
+
+def namespace() -> dict[str, Any]:
+    """Return the names generated code may call: :data:`NAMESPACE` and ops' functions."""
+    from autograd.ops import FUNCTIONS
+
+    names = dict(NAMESPACE)
+    names.update({f"_fn_{name}": function for name, function in FUNCTIONS.items()})
+    return names
 
 
 def literal(x: float) -> str:
@@ -106,7 +120,7 @@ class Sym:
 
 
 class CodeMath:
-    """The rule helpers of :class:`autograd.ieee.FloatMath`, producing code text."""
+    """The rule helpers of :class:`autograd.ops.RuleMath`, producing code text."""
 
     @staticmethod
     def _call(name: str, *args: Any) -> Sym:
@@ -159,6 +173,19 @@ class CodeMath:
     def both(self, a: Any, b: Any) -> Sym:
         return Sym(f"({_text(a)} and {_text(b)})")
 
+    def apply(self, op: Op | str, *inputs: Any) -> Any:
+        # Another op's forward rule, written out in place.
+        from autograd.ops import op_named
+
+        return op_named(op).forward(self, *inputs)
+
+    def call(self, name: str, *inputs: Any) -> Sym:
+        from autograd.ops import FUNCTIONS
+
+        if name not in FUNCTIONS:
+            raise KeyError(f"no op declares a function named {name!r}")
+        return self._call(f"_fn_{name}", *inputs)
+
 
 CODE_MATH = CodeMath()
 
@@ -178,31 +205,51 @@ def _uses(name: str, code: str) -> bool:
 
 
 Kernel = Callable[..., Any]
+#: An eager backward kernel: ``(g, out, in0, in1)``, the inputs as a node stores them.
+EagerBackward = Callable[[float, float, Any, Any], None]
 
 
-def eager_kernels(op: Op) -> tuple[Kernel, Kernel, str]:
-    """Return ``(forward, backward, source)`` for an op with a fixed number of inputs.
+def eager_kernels(op: Op) -> tuple[Kernel, EagerBackward, str]:
+    """Return ``(forward, backward, source)``: the op's rules read on floats.
 
-    ``forward(x0, x1, ...)`` computes the value from floats; ``backward(node, g)`` adds
-    ``g`` times each local derivative to the ``.grad`` of the node's inputs, which a
-    Value keeps in its slots ``_in0`` and ``_in1``. Both are compiled from
-    the op's rules, so eager backward and the compiler run the same arithmetic.
+    ``forward(*input_data)`` computes the value. ``backward(g, out, in0, in1)`` adds ``g``
+    times each local derivative to the ``.grad`` of the inputs, passed as a node stores
+    them: for one or two inputs the Values themselves (``in1`` is None for one), for any
+    number of inputs a tuple of them in ``in0``. For a fixed number of inputs both are
+    compiled from the rules' code text, so eager backward and the compiler run the same
+    arithmetic.
     """
     if op.arity is None:
-        raise ValueError(f"op {op.name!r} takes any number of inputs; it has no fixed kernel")
+        return _any_arity_kernels(op)
     inputs = [f"x{i}" for i in range(op.arity)]
-    parents = [f"p{i}" for i in range(op.arity)]
+    parents = ["p0", "p1"] if op.arity == 1 else [f"p{i}" for i in range(op.arity)]
     contributions = [_text(Sym("g") * d) for d in local_grad_exprs(op, "out", inputs)]
     body = "\n".join(contributions)
     lines = [f"def forward({', '.join(inputs)}):", f"    return {forward_expr(op, inputs)}", ""]
-    lines.append("def backward(node, g):")
-    # A Value keeps its op's inputs in the slots _in0 and _in1 (see autograd.value).
-    lines += [f"    {p} = node._in{i}" for i, p in enumerate(parents)]
+    lines.append(f"def backward(g, out, {', '.join(parents)}):")
     lines += [f"    {x} = {p}.data" for x, p in zip(inputs, parents) if _uses(x, body)]
-    if _uses("out", body):
-        lines.append("    out = node.data")
     lines += [f"    {p}.grad += {c}" for p, c in zip(parents, contributions)]
     source = "\n".join(lines) + "\n"
-    namespace = dict(NAMESPACE)
-    exec(compile(source, f"<glassgrad kernel {op.name} {op.symbol}>", "exec"), namespace)
-    return namespace["forward"], namespace["backward"], source
+    names = namespace()
+    exec(compile(source, f"<glassgrad kernel {op.name} {op.symbol}>", "exec"), names)
+    return names["forward"], names["backward"], source
+
+
+def _any_arity_kernels(op: Op) -> tuple[Kernel, EagerBackward, str]:
+    """The rules called on floats, for an op that takes any number of inputs."""
+    from autograd.ops import FLOAT_MATH
+
+    forward_rule = op.forward
+    grads_rule = op.local_grads
+
+    def forward(*inputs: float) -> float:
+        return forward_rule(FLOAT_MATH, *inputs)  # type: ignore[no-any-return]
+
+    def backward(g: float, out: float, parents: tuple[Any, ...], _: None) -> None:
+        local = grads_rule(FLOAT_MATH, out, *[p.data for p in parents])
+        for parent, local_grad in zip(parents, local):
+            parent.grad += g * local_grad
+
+    if op.fast_backward is not None:
+        return forward, op.fast_backward, "(rules called on floats; backward written by hand)"
+    return forward, backward, "(rules called on floats: the op takes any number of inputs)"

@@ -234,7 +234,7 @@ def draw_graph(
 
 def _summary(order: Sequence[Any]) -> list[str]:
     """Lines counting ``order``'s ops and its labelled leaves grouped by label prefix."""
-    ops = Counter(node.op.symbol for node in order if node.op is not None)
+    ops = Counter(node.symbol for node in order if node.op is not None)
     leaves = [node for node in order if node.op is None]
     groups = Counter(".".join(node.label.split(".")[:2]) for node in leaves if node.label)
     lines = [f"ops: {_counts(ops)}" if ops else "ops: none"]
@@ -288,7 +288,7 @@ def graph_source(
         lines.append(f"  n{index} [{', '.join(attributes)}];")
         if node.op is None:
             continue
-        op_label = f'label="{escape_string(node.op.symbol)}"'
+        op_label = f'label="{escape_string(node.symbol)}"'
         lines.append(f"  n{index}_op [{', '.join([op_label, *style])}];")
         parents = node.parents
         names = _input_names(node.op.name, len(parents))

@@ -12,9 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from autograd.backprop import GradDict, backpropagate, local_grads, nodes_to
 from autograd.dotfile import DEFAULT_MAX_NODES, Drawing, draw_graph
-from autograd.graph import topological_order
-from autograd.ieee import FLOAT_MATH
 from autograd.ops import Op
 from autograd.value import Value
 
@@ -29,16 +28,8 @@ def node_name(node: Value) -> str:
     if node.label:
         return node.label
     if node.op is not None:
-        return node.op.symbol
+        return node.symbol
     return f"{node.data:.4g}"
-
-
-def local_grads(node: Value) -> tuple[float, ...]:
-    """Return ``d node / d parent_i`` for each of ``node``'s parents, from the op table."""
-    if node.op is None:
-        return ()
-    parents = node.parents
-    return tuple(node.op.local_grads(FLOAT_MATH, node.data, *[p.data for p in parents]))
 
 
 @dataclass(frozen=True, eq=False)
@@ -59,7 +50,7 @@ class PathEdge:
     def __str__(self) -> str:
         return (
             f"d {node_name(self.consumer)} / d {node_name(self.parent)} = "
-            f"{self.local_grad:.6g}   by {self.op.symbol}: {self.op.doc}"
+            f"{self.local_grad:.6g}   by {self.consumer.symbol}: {self.op.doc}"
         )
 
 
@@ -191,26 +182,24 @@ def explain(root: Value, wrt: Value, *, max_paths: int = DEFAULT_MAX_PATHS) -> E
         )
     if max_paths < 0:
         raise ValueError(f"max_paths must be 0 or more, got {max_paths}")
-    order = topological_order(root)
-    reaches_wrt: set[Value] = set()
-    for node in order:
-        if node is wrt or any(parent in reaches_wrt for parent in node.parents):
-            reaches_wrt.add(node)
-    on_paths = [node for node in order if node in reaches_wrt]
+    on_paths = nodes_to([root], [wrt])  # backward order, as backward() walks them
+    reaches_wrt = set(on_paths)
     local = {node: local_grads(node) for node in on_paths}
 
-    # Both walks go in backward order, passing a quantity from each node to its inputs:
-    # the gradient (as backward does, in the same order, so the floats agree exactly)
-    # and the number of paths from the root.
-    grads: dict[Value, float] = {root: 1.0} if root in reaches_wrt else {}
-    counts: dict[Value, int] = {root: 1} if root in reaches_wrt else {}
+    # One walk gives the gradient (the terms backward adds, in backward's order, so the
+    # floats agree exactly) and, passed along the same edges, the number of paths.
+    grads = GradDict()
+    counts: dict[Value, int] = {}
     edges: set[tuple[Value, int]] = set()
-    for node in reversed(on_paths):
-        for input_number, parent in enumerate(node.parents):
-            if parent in reaches_wrt:
-                grads[parent] = grads.get(parent, 0.0) + grads[node] * local[node][input_number]
-                counts[parent] = counts.get(parent, 0) + counts[node]
-                edges.add((node, input_number))
+    if root in reaches_wrt:
+        grads.add(root, 1.0)
+        counts[root] = 1
+
+    def count_paths(node: Value, input_number: int, parent: Value, *_: float) -> None:
+        counts[parent] = counts.get(parent, 0) + counts[node]
+        edges.add((node, input_number))
+
+    backpropagate(on_paths, grads, observe=count_paths, only=reaches_wrt)
 
     return Explanation(
         root,
@@ -219,7 +208,7 @@ def explain(root: Value, wrt: Value, *, max_paths: int = DEFAULT_MAX_PATHS) -> E
         path_count=counts.get(wrt, 0),
         paths=tuple(_first_paths(root, wrt, reaches_wrt, local, max_paths)),
         max_paths=max_paths,
-        nodes_on_paths=frozenset(on_paths),
+        nodes_on_paths=frozenset(reaches_wrt),
         edges_on_paths=frozenset(edges),
     )
 

@@ -7,12 +7,13 @@ differentiated again: second and higher derivatives.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from autograd.graph import backward_order
-from autograd.ieee import FLOAT_MATH, safe_div, safe_exp, safe_log, safe_pow
-from autograd.value import Value, sum_values
+from autograd.backprop import GradDict, backpropagate, check_term, data_of, itself, nodes_to
+from autograd.mode import MODE
+from autograd.ops import EXP, FLOAT_MATH, LOG, LOG1P, SIGMOID, TANH, Op, RuleMath, op_named
+from autograd.value import Value, apply, as_float, sum_values
 
 __all__ = ["grad", "ValueMath", "VALUE_MATH"]
 
@@ -21,72 +22,78 @@ def _data(x: Any) -> float:
     return x.data if isinstance(x, Value) else float(x)
 
 
+def _any_value(inputs: tuple[Any, ...]) -> bool:
+    return any(isinstance(x, Value) for x in inputs)
+
+
 class ValueMath:
-    """The rule helpers of :class:`autograd.ieee.FloatMath`, on Values (recorded)."""
+    """The rule helpers of :class:`autograd.ops.RuleMath` on Values: every result is
+    recorded, so gradients made with it can be differentiated again. On plain numbers
+    (a rule's constants) it computes floats, as :data:`autograd.ops.FLOAT_MATH` does."""
 
-    @staticmethod
-    def div(a: Any, b: Any) -> Any:
-        if isinstance(a, Value) or isinstance(b, Value):
+    def apply(self, op: Op | str, *inputs: Any) -> Any:
+        if _any_value(inputs):
+            return apply(op, *inputs)
+        return op_named(op).eager_forward(*[float(x) for x in inputs])
+
+    def call(self, name: str, *inputs: Any) -> Any:
+        if _any_value(inputs):
+            raise TypeError(
+                f"m.call({name!r}, ...) computes a float function, which has no derivative; "
+                "a derivative rule applies an op instead: m.apply(op, ...)"
+            )
+        return FLOAT_MATH.call(name, *inputs)
+
+    def div(self, a: Any, b: Any) -> Any:
+        if _any_value((a, b)):
             return a / b
-        return safe_div(a, b)
+        return FLOAT_MATH.div(a, b)
 
-    @staticmethod
-    def pow(a: Any, b: Any) -> Any:
-        if isinstance(a, Value) or isinstance(b, Value):
+    def pow(self, a: Any, b: Any) -> Any:
+        if _any_value((a, b)):
             return a**b
-        return safe_pow(a, b)
+        return FLOAT_MATH.pow(a, b)
 
-    @staticmethod
-    def exp(a: Any) -> Any:
-        return a.exp() if isinstance(a, Value) else safe_exp(a)
+    def exp(self, a: Any) -> Any:
+        return self.apply(EXP, a)
 
-    @staticmethod
-    def log(a: Any) -> Any:
-        return a.log() if isinstance(a, Value) else safe_log(a)
+    def log(self, a: Any) -> Any:
+        return self.apply(LOG, a)
 
-    @staticmethod
-    def tanh(a: Any) -> Any:
-        return a.tanh() if isinstance(a, Value) else FLOAT_MATH.tanh(a)
+    def log1p(self, a: Any) -> Any:
+        return self.apply(LOG1P, a)
 
-    @staticmethod
-    def sigmoid(a: Any) -> Any:
-        return a.sigmoid() if isinstance(a, Value) else FLOAT_MATH.sigmoid(a)
+    def tanh(self, a: Any) -> Any:
+        return self.apply(TANH, a)
 
-    @staticmethod
-    def log1p(a: Any) -> Any:
-        return (a + 1.0).log() if isinstance(a, Value) else FLOAT_MATH.log1p(a)
+    def sigmoid(self, a: Any) -> Any:
+        return self.apply(SIGMOID, a)
 
-    @staticmethod
-    def sum(terms: list[Any]) -> Any:
+    def sum(self, terms: list[Any]) -> Any:
         return sum_values(terms)
 
-    @staticmethod
-    def max(terms: list[Any]) -> Any:
+    def max(self, terms: list[Any]) -> Any:
         return max(terms, key=_data)
 
     # Comparisons read the current data: a branch is constant where it is differentiated.
-    @staticmethod
-    def where(condition: bool, if_true: Any, if_false: Any) -> Any:
+    def where(self, condition: bool, if_true: Any, if_false: Any) -> Any:
         return if_true if condition else if_false
 
-    @staticmethod
-    def eq(a: Any, b: Any) -> bool:
+    def eq(self, a: Any, b: Any) -> bool:
         return _data(a) == _data(b)
 
-    @staticmethod
-    def le(a: Any, b: Any) -> bool:
+    def le(self, a: Any, b: Any) -> bool:
         return _data(a) <= _data(b)
 
-    @staticmethod
-    def ge(a: Any, b: Any) -> bool:
+    def ge(self, a: Any, b: Any) -> bool:
         return _data(a) >= _data(b)
 
-    @staticmethod
-    def both(a: bool, b: bool) -> bool:
+    def both(self, a: bool, b: bool) -> bool:
         return a and b
 
 
 VALUE_MATH = ValueMath()
+_VALUE_MATH_CHECK: RuleMath[Value, bool] = VALUE_MATH
 
 
 def _as_list(xs: Value | Sequence[Value], what: str) -> list[Value]:
@@ -112,53 +119,34 @@ def grad(
     ``grad_outputs`` seeds each output (default 1.0). A ``w`` the outputs do not depend on
     gets 0. With ``create_graph=True`` the gradients are recorded Values, so they can be
     differentiated again (``grad(grad(y, x)[0], x)`` is the second derivative); otherwise
-    they are new leaves. Always returns a tuple, one gradient per ``w``.
+    they are new leaves. Always returns a tuple, one gradient per ``w``. Only the nodes on
+    a path from an output to a ``w`` are visited.
+
+    >>> x = Value(3.0)
+    >>> dx, = grad(x ** 3, [x], create_graph=True)
+    >>> dx.data
+    27.0
+    >>> grad(dx, [x])[0].data
+    18.0
     """
     roots = _as_list(outputs, "outputs")
     targets = _as_list(wrt, "wrt")
-    seeds = [1.0] * len(roots) if grad_outputs is None else [float(s) for s in grad_outputs]
+    if grad_outputs is None:
+        seeds = [1.0] * len(roots)
+    else:
+        seeds = [as_float(s, "grad(grad_outputs=...)") for s in grad_outputs]
     if len(seeds) != len(roots):
         raise ValueError(f"grad() got {len(roots)} outputs but {len(seeds)} grad_outputs")
-    order = backward_order(roots)
+    order = nodes_to(roots, targets)
+    grads = GradDict()
     if create_graph:
         # Rules called on Values: every gradient is recorded, so it can be differentiated.
-        grads = _accumulate(order, roots, [Value(s) for s in seeds], VALUE_MATH, _itself)
+        for root, seed in zip(roots, seeds):
+            grads.add(root, Value(seed))
+        backpropagate(order, grads, math=VALUE_MATH, operand=itself, only=set(order))
         return tuple(grads.get(t, Value(0.0)) for t in targets)
-    grads = _accumulate(order, roots, seeds, FLOAT_MATH, _data_of)
-    return tuple(Value(grads.get(t, 0.0)) for t in targets)
-
-
-def _itself(node: Value) -> Value:
-    return node
-
-
-def _data_of(node: Value) -> float:
-    return node.data
-
-
-def _accumulate(
-    order: list[Value],
-    roots: list[Value],
-    seeds: list[Any],
-    math: Any,
-    operand: Callable[[Value], Any],
-) -> dict[Value, Any]:
-    """Run the chain rule in ``order``, reading each op's rule with ``math``.
-
-    ``operand`` gives what the rule is called with for a node: its float data, or the
-    node itself. Returns the gradient of every node reached.
-    """
-    grads: dict[Value, Any] = {}
     for root, seed in zip(roots, seeds):
-        grads[root] = grads[root] + seed if root in grads else seed
-    for node in order:
-        op = node.op
-        g = grads.get(node)
-        if op is None or g is None:
-            continue
-        parents = node.parents
-        local = op.local_grads(math, operand(node), *[operand(p) for p in parents])
-        for parent, local_grad in zip(parents, local):
-            contribution = g * local_grad
-            grads[parent] = grads[parent] + contribution if parent in grads else contribution
-    return grads
+        grads.add(root, seed)
+    observe = check_term if MODE.anomaly else None
+    backpropagate(order, grads, operand=data_of, observe=observe, only=set(order))
+    return tuple(Value(grads.get(t, 0.0)) for t in targets)

@@ -4,13 +4,12 @@ Python's float operators raise where IEEE returns a value (``1.0 / 0.0``,
 ``math.exp(1000)``, ``0.0 ** -1``) and ``**`` may even return a complex number. These
 functions return what C's ``pow``, ``exp`` and ``log`` return instead: ``inf``, ``-inf``
 or ``nan``. They are the float helpers every derivative rule may use
-(:data:`FLOAT_MATH`), and the names generated code calls.
+(:data:`autograd.ops.FLOAT_MATH`), and the names generated code calls.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
 
 __all__ = [
     "safe_div",
@@ -19,8 +18,6 @@ __all__ = [
     "safe_log",
     "stable_sigmoid",
     "safe_log1p",
-    "FloatMath",
-    "FLOAT_MATH",
 ]
 
 
@@ -83,54 +80,3 @@ def stable_sigmoid(x: float) -> float:
         return 1.0 / (1.0 + math.exp(-x))
     e = safe_exp(x)
     return e / (1.0 + e)
-
-
-class FloatMath:
-    """The helpers op rules may use besides arithmetic, on floats.
-
-    Every reader of the op table offers the same names: ``div``, ``pow``, ``exp``,
-    ``log``, ``log1p``, ``tanh``, ``sigmoid``, ``sum`` (of a non-empty list, left to right)
-    and ``max`` (of a non-empty list)
-    compute; ``eq``, ``le``, ``ge``, ``both`` compare; ``where(condition, if_true,
-    if_false)`` chooses.
-    """
-
-    div = staticmethod(safe_div)
-    pow = staticmethod(safe_pow)
-    exp = staticmethod(safe_exp)
-    log = staticmethod(safe_log)
-    tanh = staticmethod(math.tanh)
-    sigmoid = staticmethod(stable_sigmoid)
-    log1p = staticmethod(safe_log1p)
-
-    @staticmethod
-    def max(terms: list[float]) -> float:
-        return max(terms)
-
-    @staticmethod
-    def sum(terms: list[float]) -> float:
-        # -0.0 is the exact additive identity, so this is the plain left-to-right sum.
-        return sum(terms, -0.0)
-
-    @staticmethod
-    def where(condition: bool, if_true: Any, if_false: Any) -> Any:
-        return if_true if condition else if_false
-
-    @staticmethod
-    def eq(a: float, b: float) -> bool:
-        return a == b
-
-    @staticmethod
-    def le(a: float, b: float) -> bool:
-        return a <= b
-
-    @staticmethod
-    def ge(a: float, b: float) -> bool:
-        return a >= b
-
-    @staticmethod
-    def both(a: bool, b: bool) -> bool:
-        return a and b
-
-
-FLOAT_MATH = FloatMath()

@@ -1,38 +1,62 @@
 """The op table: every primitive operation glassgrad can record, one record each.
 
-A record says what an op is called, how it is drawn, how it computes its value and its
-local derivatives ``d out / d input_i``. Both rules are written with arithmetic only,
-plus a few named helpers (``m.div``, ``m.pow``, ``m.log``, ``m.where`` ...) taken from a
-*math* argument ``m``. Three readers call the same rules with a different ``m``:
+A record (:class:`Op`) says everything about an op: its name, how it is drawn, the roles of
+its inputs, how it computes its value and its local derivatives ``d out / d input_i``.
+Both rules are written with arithmetic only, plus named helpers (``m.div``, ``m.pow``,
+``m.log``, ``m.where`` ...) taken from a *math* argument ``m`` that implements
+:class:`RuleMath`. Three readers call the same rules with a different ``m``:
 
-* floats (:data:`autograd.ieee.FLOAT_MATH`), for eager values and ``backward()``; for ops
-  with a fixed number of inputs the rules are read once, as code, into small float kernels
-  (:func:`autograd.codegen.eager_kernels`);
+* floats (:data:`FLOAT_MATH`), for eager values and ``backward()``; the rules are read once,
+  as code, into small float kernels (:func:`autograd.codegen.eager_kernels`);
 * Values (``autograd.gradients.VALUE_MATH``), for higher-order gradients;
 * code text (:data:`autograd.codegen.CODE_MATH`), for the compiler.
 
+Adding an op is one record. A rule may use another op with ``m.apply(op, *inputs)`` (by
+record, or by name for an op defined later), and a new float function with ``m.call(name,
+*inputs)`` once a record declares it in ``functions``; for example ``sin`` and ``cos``::
+
+    COS = Op("cos", "cos", forward=lambda m, x: m.call("cos", x),
+             local_grads=lambda m, out, x: (-m.apply("sin", x),), arity=1,
+             functions={"cos": safe_cos})
+    SIN = Op("sin", "sin", forward=lambda m, x: m.call("sin", x),
+             local_grads=lambda m, out, x: (m.apply(COS, x),), arity=1,
+             functions={"sin": safe_sin})
+    y = apply(SIN, x)          # autograd.apply: a recorded node, drawn as "sin"
+
 Everything follows IEEE double precision as PyTorch float64 does: overflow gives ``inf``,
 ``log(0)`` is ``-inf``, ``1/0`` is ``inf``, and no Python arithmetic exception escapes.
+Functions given in ``functions`` must keep that promise too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any
+from functools import cached_property, reduce
+from operator import add
+from types import MappingProxyType
+from typing import Any, Protocol, TypeVar
 
-from autograd.codegen import eager_kernels
-from autograd.ieee import FLOAT_MATH
+from autograd.codegen import CODE_MATH, CodeMath, EagerBackward, Sym, eager_kernels
+from autograd.ieee import safe_div, safe_exp, safe_log, safe_log1p, safe_pow, stable_sigmoid
 
 __all__ = [
+    "RuleMath",
+    "FloatMath",
+    "FLOAT_MATH",
     "Op",
+    "op_named",
+    "OP_TABLE",
+    "FUNCTIONS",
     "ADD",
     "MUL",
     "DIV",
     "POW",
+    "POW_CONST",
     "EXP",
     "LOG",
+    "LOG1P",
     "TANH",
     "SIGMOID",
     "RELU",
@@ -41,72 +65,248 @@ __all__ = [
     "SHIFT",
     "LOGSUMEXP",
     "DOT",
-    "power_by",
-    "OP_TABLE",
-    "OP_FAMILIES",
 ]
 
-Rule = Callable[..., Any]
+N = TypeVar("N")  # what a reader computes with: float, a Value, a symbol for code
+B = TypeVar("B")  # what its comparisons give: bool, or a symbol for code
+
+
+class RuleMath(Protocol[N, B]):
+    """The helpers an op's rules may use besides ``+ - *`` and unary ``-``.
+
+    Every reader implements all of them (mypy checks it): ``div``, ``pow``, ``exp``,
+    ``log``, ``log1p``, ``tanh``, ``sigmoid`` compute IEEE results; ``sum`` adds a
+    non-empty list left to right and ``max`` picks its largest entry; ``eq``, ``le``, ``ge``
+    and ``both`` compare; ``where(condition, if_true, if_false)`` chooses; ``apply(op,
+    *inputs)`` applies another op (a record or its name); ``call(name, *inputs)`` calls a
+    float function that an op declared in its ``functions``.
+    """
+
+    def div(self, a: N | float, b: N | float, /) -> N | float: ...
+    def pow(self, a: N | float, b: N | float, /) -> N | float: ...
+    def exp(self, a: N | float, /) -> N | float: ...
+    def log(self, a: N | float, /) -> N | float: ...
+    def log1p(self, a: N | float, /) -> N | float: ...
+    def tanh(self, a: N | float, /) -> N | float: ...
+    def sigmoid(self, a: N | float, /) -> N | float: ...
+    def sum(self, terms: list[Any], /) -> N | float: ...
+    def max(self, terms: list[Any], /) -> N | float: ...
+    def where(self, condition: B | bool, if_true: Any, if_false: Any, /) -> Any: ...
+    def eq(self, a: N | float, b: N | float, /) -> B | bool: ...
+    def le(self, a: N | float, b: N | float, /) -> B | bool: ...
+    def ge(self, a: N | float, b: N | float, /) -> B | bool: ...
+    def both(self, a: B | bool, b: B | bool, /) -> B | bool: ...
+    def apply(self, op: Op | str, /, *inputs: Any) -> N | float: ...
+    def call(self, name: str, /, *inputs: Any) -> N | float: ...
+
+
+#: A forward rule: ``forward(m, *inputs)`` returns the op's value (``m``: a RuleMath).
+ForwardRule = Callable[..., Any]
+#: A derivative rule: ``local_grads(m, out, *inputs)`` returns one derivative per input.
+GradsRule = Callable[..., Sequence[Any]]
+
+#: Float functions that records declared for ``m.call(name, ...)``, by name.
+FUNCTIONS: dict[str, Callable[..., float]] = {}
+
+#: Every op defined so far, by name (the built-in ones and any a user defines).
+OP_TABLE: dict[str, Op] = {}
+
+
+def op_named(op: Op | str) -> Op:
+    """Return the op record ``op`` names (or ``op`` itself); a KeyError names unknown ones."""
+    if isinstance(op, Op):
+        return op
+    try:
+        return OP_TABLE[op]
+    except KeyError:
+        raise KeyError(f"no op named {op!r}; known ops: {', '.join(sorted(OP_TABLE))}") from None
+
+
+class FloatMath:
+    """The rule helpers on floats, with IEEE results: the reader eager values use."""
+
+    div = staticmethod(safe_div)
+    pow = staticmethod(safe_pow)
+    exp = staticmethod(safe_exp)
+    log = staticmethod(safe_log)
+    tanh = staticmethod(math.tanh)
+    sigmoid = staticmethod(stable_sigmoid)
+    log1p = staticmethod(safe_log1p)
+
+    @staticmethod
+    def max(terms: list[float]) -> float:
+        return max(terms)
+
+    @staticmethod
+    def sum(terms: list[float]) -> float:
+        # The one summation order: left to right, one rounding per addition. The builtin
+        # sum() of floats is compensated from Python 3.12 on, so it is not used; -0.0 is
+        # the exact additive identity.
+        return reduce(add, terms, -0.0)
+
+    @staticmethod
+    def where(condition: bool, if_true: Any, if_false: Any) -> Any:
+        return if_true if condition else if_false
+
+    @staticmethod
+    def eq(a: float, b: float) -> bool:
+        return a == b
+
+    @staticmethod
+    def le(a: float, b: float) -> bool:
+        return a <= b
+
+    @staticmethod
+    def ge(a: float, b: float) -> bool:
+        return a >= b
+
+    @staticmethod
+    def both(a: bool, b: bool) -> bool:
+        return a and b
+
+    @staticmethod
+    def apply(op: Op | str, *inputs: float) -> float:
+        return op_named(op).eager_forward(*inputs)
+
+    @staticmethod
+    def call(name: str, *inputs: float) -> float:
+        return FUNCTIONS[name](*inputs)
+
+
+FLOAT_MATH = FloatMath()
+# mypy checks that each reader of the rules offers every helper (ValueMath: gradients.py).
+_FLOAT_MATH_CHECK: RuleMath[float, bool] = FLOAT_MATH
+_CODE_MATH_CHECK: RuleMath[Sym, Sym] = CODE_MATH
 
 
 @dataclass(frozen=True, eq=False)
 class Op:
-    """One primitive op: its name, drawing symbol, and forward and derivative rules.
+    """One primitive op: everything glassgrad knows about it.
 
-    ``forward(m, *inputs)`` returns the op's value. ``local_grads(m, out, *inputs)`` returns
+    ``forward(m, *inputs)`` returns the op's value; ``local_grads(m, out, *inputs)`` returns
     one local derivative ``d out / d input_i`` per input. ``arity`` is the number of inputs,
-    or ``None`` for ops that take any number (``sum``, ``dot``). ``exponent`` is set only
-    for the power-by-a-number family made by :func:`power_by`.
+    or ``None`` for ops that take any number (``sum``, ``dot``). ``symbol`` is how drawings
+    show the op; ``caption(*input_data)``, when given, draws one node more precisely
+    (``**2`` for the power by the constant 2). ``roles`` names the inputs for drawings,
+    in order (empty for symmetric ops); an op of any arity may give a function of the
+    input count instead. ``functions`` declares new float functions its rules call with
+    ``m.call(name, ...)``. ``doc`` is the derivative in words.
 
-    ``eager_forward(*floats)`` and ``eager_backward(node, g)`` are derived from the rules
-    when the record is made; ``kernel_source`` shows the code they were compiled from.
-    An op of any number of inputs may give ``float_backward``, its rule written as a loop
-    on floats, to use instead of the generic reader (the tests check they agree).
+    ``fast_backward``, when given, is the eager derivative written by hand for speed, with
+    the signature of :attr:`eager_backward`; it must add the same terms in input order,
+    and the tests check it against the rules bit for bit.
+
+    Defining a record checks it: its rules must be callable and give one derivative per
+    input, else a TypeError or ValueError names the op. The record joins :data:`OP_TABLE`.
     """
 
     name: str
     symbol: str
-    forward: Rule
-    local_grads: Rule
+    forward: ForwardRule
+    local_grads: GradsRule
     arity: int | None
     doc: str = ""
-    exponent: float | None = None
-    float_backward: Callable[[Any, float], None] | None = field(default=None, repr=False)
-    eager_forward: Callable[..., float] = field(init=False, repr=False)
-    eager_backward: Callable[[Any, float], None] = field(init=False, repr=False)
-    kernel_source: str = field(init=False, repr=False)
+    roles: tuple[str, ...] | Callable[[int], tuple[str, ...]] = ()
+    caption: Callable[..., str] | None = field(default=None, repr=False)
+    functions: Mapping[str, Callable[..., float]] = field(default_factory=dict, repr=False)
+    fast_backward: EagerBackward | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        if self.arity is None:
-            forward, backward, source = _float_reader(self)
-            if self.float_backward is not None:
-                backward = self.float_backward
-                source = "(rules called on floats; backward: the rule written as a loop)"
-        else:
-            forward, backward, source = eager_kernels(self)
-        object.__setattr__(self, "eager_forward", forward)
-        object.__setattr__(self, "eager_backward", backward)
-        object.__setattr__(self, "kernel_source", source)
+        _check_record(self)
+        object.__setattr__(self, "functions", MappingProxyType(dict(self.functions)))
+        for function_name, function in self.functions.items():
+            known = FUNCTIONS.get(function_name)
+            if known is not None and known is not function:
+                raise ValueError(
+                    f"op {self.name!r} declares function {function_name!r}, "
+                    "which another op declared differently; choose another name"
+                )
+        _check_rules(self)
+        if self.name in OP_TABLE:
+            raise ValueError(
+                f"an op named {self.name!r} exists already; give the new op another name"
+            )
+        FUNCTIONS.update(self.functions)
+        OP_TABLE[self.name] = self
+
+    def input_roles(self, count: int) -> tuple[str, ...]:
+        """Return the role of each of ``count`` inputs ('' where the op is symmetric)."""
+        roles = self.roles(count) if callable(self.roles) else self.roles
+        return roles if len(roles) == count else ("",) * count
+
+    # The eager readings of the rules, made on first use (so a rule may name an op that
+    # is defined after it): floats in, a float out; and the backward kernel.
+
+    @cached_property
+    def eager_forward(self) -> Callable[..., float]:
+        """The forward rule on floats: ``eager_forward(*input_data)``."""
+        return eager_kernels(self)[0]
+
+    @cached_property
+    def eager_backward(self) -> EagerBackward:
+        """``eager_backward(g, out, in0, in1)``: add ``g`` × each local derivative to the
+        inputs' ``.grad``; a node passes its inputs as it stores them (see
+        :mod:`autograd.value`): one or two Values, or all of them as a tuple in ``in0``."""
+        return eager_kernels(self)[1]
+
+    @cached_property
+    def kernel_source(self) -> str:
+        """The Python source the eager functions were compiled from."""
+        return eager_kernels(self)[2]
 
     def __repr__(self) -> str:
         return f"Op({self.name!r}, symbol={self.symbol!r})"
 
 
-def _float_reader(op: Op) -> tuple[Callable[..., float], Callable[[Any, float], None], str]:
-    """Eager functions for ops with any number of inputs: the rules called on floats."""
-    forward_rule = op.forward
-    grads_rule = op.local_grads
+def _check_record(op: Op) -> None:
+    if not isinstance(op.name, str) or not op.name.isidentifier():
+        raise ValueError(f"an op's name must be an identifier such as 'sin', got {op.name!r}")
+    for rule_name in ("forward", "local_grads"):
+        if not callable(getattr(op, rule_name)):
+            raise TypeError(
+                f"op {op.name!r} needs a {rule_name} rule (a function), got "
+                f"{type(getattr(op, rule_name)).__name__}"
+            )
+    if op.arity is not None and (not isinstance(op.arity, int) or op.arity < 1):
+        raise ValueError(f"op {op.name!r}: arity must be a positive int or None, got {op.arity!r}")
+    for function_name, function in op.functions.items():
+        if not function_name.isidentifier() or not callable(function):
+            raise TypeError(
+                f"op {op.name!r}: functions maps identifiers to float functions, "
+                f"got {function_name!r}: {function!r}"
+            )
 
-    def forward(*inputs: float) -> float:
-        return forward_rule(FLOAT_MATH, *inputs)  # type: ignore[no-any-return]
 
-    def backward(node: Any, g: float) -> None:
-        parents = node._in0  # a Value keeps all inputs of such an op as one tuple here
-        local = grads_rule(FLOAT_MATH, node.data, *[p.data for p in parents])
-        for parent, local_grad in zip(parents, local):
-            parent.grad += g * local_grad
+def _check_rules(op: Op) -> None:
+    """Run both rules once on symbols, so a broken record fails where it is defined."""
 
-    return forward, backward, "(rules called on floats: the op takes any number of inputs)"
+    class Probe(CodeMath):
+        # Resolves nothing: the record may name ops and functions defined after it.
+        def apply(self, other: Op | str, *inputs: Any) -> Sym:
+            name = other if isinstance(other, str) else other.name
+            return self._call(f"_op_{name}", *inputs)
+
+        def call(self, name: str, *inputs: Any) -> Sym:
+            return self._call(f"_fn_{name}", *inputs)
+
+    count = op.arity if op.arity is not None else 2
+    inputs = [Sym(f"x{i}") for i in range(count)]
+    try:
+        op.forward(Probe(), *inputs)
+        local = op.local_grads(Probe(), Sym("out"), *inputs)
+    except Exception as error:
+        raise ValueError(f"op {op.name!r}: its rules fail on {count} inputs: {error}") from error
+    try:
+        given = len(local)
+    except TypeError:
+        raise ValueError(
+            f"op {op.name!r}: local_grads must return one derivative per input, "
+            f"got {type(local).__name__}"
+        ) from None
+    if given != count:
+        raise ValueError(
+            f"op {op.name!r}: local_grads returned {given} derivatives for {count} inputs"
+        )
 
 
 # --- the table -----------------------------------------------------------------------
@@ -138,10 +338,11 @@ DIV = Op(
     local_grads=lambda m, out, x, y: (m.div(1.0, y), m.div(-out, y)),
     arity=2,
     doc="d(x/y)/dx = 1/y, d(x/y)/dy = -(x/y)/y",
+    roles=("numerator", "denominator"),
 )
 
 
-def _pow_grads(m: Any, out: Any, x: Any, y: Any) -> tuple[Any, Any]:
+def _pow_grads(m: RuleMath[Any, Any], out: Any, x: Any, y: Any) -> tuple[Any, Any]:
     # PyTorch's conventions: no gradient through a zero exponent, and none to the
     # exponent where the base is 0 and the exponent is not negative (0 ** y is flat there).
     d_base = m.where(m.eq(y, 0.0), 0.0, y * m.pow(x, y - 1.0))
@@ -156,30 +357,22 @@ POW = Op(
     local_grads=_pow_grads,
     arity=2,
     doc="d(x**y)/dx = y * x**(y-1), d(x**y)/dy = x**y * log(x)",
+    roles=("base", "exponent"),
 )
 
-
-@lru_cache(maxsize=256)
-def power_by(exponent: float) -> Op:
-    """Return the op ``x ** exponent`` for a fixed number; ``x ** 2`` draws as ``**2``."""
-    k = float(exponent)
-
-    def forward(m: Any, x: Any) -> Any:
-        return m.pow(x, k)
-
-    def local_grads(m: Any, out: Any, x: Any) -> tuple[Any]:
-        return (0.0,) if k == 0.0 else (k * m.pow(x, k - 1.0),)
-
-    return Op(
-        "pow_scalar",
-        f"**{k:g}",
-        forward=forward,
-        local_grads=local_grads,
-        arity=1,
-        doc=f"d(x**{k:g})/dx = {k:g} * x**{k - 1.0:g}",
-        exponent=k,
-    )
-
+# x ** k for a number k: one record for every k (the exponent is an input, a constant
+# leaf), so a data-dependent exponent costs what a fixed one does. The exponent is held
+# constant: no gradient flows to it, and none is computed (no log of a negative base).
+POW_CONST = Op(
+    "pow_const",
+    "**",
+    forward=lambda m, x, k: m.pow(x, k),
+    local_grads=lambda m, out, x, k: (m.where(m.eq(k, 0.0), 0.0, k * m.pow(x, k - 1.0)), 0.0),
+    arity=2,
+    doc="d(x**k)/dx = k * x**(k-1) for a number k (a constant: no gradient to it)",
+    roles=("base", "exponent"),
+    caption=lambda x, k: f"**{k:g}",
+)
 
 EXP = Op(
     "exp",
@@ -197,6 +390,15 @@ LOG = Op(
     local_grads=lambda m, out, x: (m.div(1.0, x),),
     arity=1,
     doc="d(log x)/dx = 1/x",
+)
+
+LOG1P = Op(
+    "log1p",
+    "log1p",
+    forward=lambda m, x: m.log1p(x),
+    local_grads=lambda m, out, x: (m.div(1.0, x + 1.0),),
+    arity=1,
+    doc="d(log(1 + x))/dx = 1/(1 + x)",
 )
 
 TANH = Op(
@@ -238,28 +440,31 @@ SUM = Op(
 )
 
 
-def _dot_forward(m: Any, *weights_then_inputs: Any) -> Any:
+def _dot_forward(m: RuleMath[Any, Any], *weights_then_inputs: Any) -> Any:
     n = len(weights_then_inputs) // 2
     weights, inputs = weights_then_inputs[:n], weights_then_inputs[n:]
     return m.sum([w * x for w, x in zip(weights, inputs)])
 
 
-def _dot_grads(m: Any, out: Any, *weights_then_inputs: Any) -> tuple[Any, ...]:
+def _dot_grads(m: RuleMath[Any, Any], out: Any, *weights_then_inputs: Any) -> tuple[Any, ...]:
     n = len(weights_then_inputs) // 2
     return weights_then_inputs[n:] + weights_then_inputs[:n]
 
 
-def _dot_float_backward(node: Any, g: float) -> None:
-    # _dot_grads on floats, as one loop over (w_i, x_i): a network's backward is mostly
-    # this, and the generic reader would first copy every input's data into a list.
-    if g == 0.0 and node.data - node.data == 0.0:
+def _dot_fast_backward(g: float, out: float, operands: Sequence[Any], _: None) -> None:
+    # _dot_grads on floats, as two loops over (w_i, x_i): a network's backward is mostly
+    # this, and the generic reader would first copy every input's data into a list
+    # (measured: 1.6x faster on the demo MLP's backward). Weights first, then inputs: the
+    # rule's order, which matters when one Value is both a weight and an input.
+    if g == 0.0 and out - out == 0.0:
         # Behind a ReLU that is off, g is 0. A finite sum means every w_i and x_i is
         # finite, so each contribution would be an exact zero: adding them changes nothing.
         return
-    operands = node._in0
+    n = len(operands) // 2
     # zip stops at the shorter: operands[:n] paired with operands[n:], without a copy.
-    for weight, x in zip(operands, operands[len(operands) // 2 :]):
+    for weight, x in zip(operands, operands[n:]):
         weight.grad += g * x.data
+    for weight, x in zip(operands, operands[n:]):
         x.grad += g * weight.data
 
 
@@ -268,9 +473,10 @@ DOT = Op(
     "Σ w·x",
     forward=_dot_forward,
     local_grads=_dot_grads,
-    float_backward=_dot_float_backward,
+    fast_backward=_dot_fast_backward,
     arity=None,
     doc="inputs w_1..w_n, x_1..x_n: d(Σ w_i x_i)/dw_i = x_i, d(Σ w_i x_i)/dx_i = w_i",
+    roles=lambda count: ("weight",) * (count // 2) + ("input",) * (count // 2),
 )
 
 # softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow, no lost digits.
@@ -284,7 +490,7 @@ SOFTPLUS = Op(
 )
 
 
-def _shift_forward(m: Any, *xs: Any) -> Any:
+def _shift_forward(m: RuleMath[Any, Any], *xs: Any) -> Any:
     largest = m.max(list(xs))
     # An infinite (or nan) largest input decides a softmax by itself; subtracting it would
     # only make nan, so the shift is 0 then.
@@ -305,7 +511,7 @@ SHIFT = Op(
 )
 
 
-def _logsumexp_forward(m: Any, *xs: Any) -> Any:
+def _logsumexp_forward(m: RuleMath[Any, Any], *xs: Any) -> Any:
     shift = _shift_forward(m, *xs)
     return shift + m.log(m.sum([m.exp(x - shift) for x in xs]))
 
@@ -321,14 +527,5 @@ LOGSUMEXP = Op(
     doc="d logsumexp(x)/dx_i = exp(x_i - logsumexp(x)) = softmax(x)_i",
 )
 
-#: Every op with a fixed rule, by name.
-OP_TABLE: dict[str, Op] = {
-    op.name: op
-    for op in (
-        *(ADD, MUL, DIV, POW, EXP, LOG, TANH, SIGMOID, RELU, SOFTPLUS),
-        *(SUM, DOT, SHIFT, LOGSUMEXP),
-    )
-}
-
-#: Ops made per constant: ``power_by(k)`` gives the record named ``pow_scalar`` for ``x ** k``.
-OP_FAMILIES: dict[str, Callable[[float], Op]] = {"pow_scalar": power_by}
+#: The ops glassgrad itself defines (OP_TABLE also holds any a user adds).
+BUILTIN_OPS: tuple[Op, ...] = tuple(OP_TABLE.values())

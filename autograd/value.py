@@ -1,25 +1,30 @@
 """Value: a scalar that remembers how it was made.
 
 Every op on Values is a record of :mod:`autograd.ops`. A result keeps its op and its
-inputs in order (``v.parents``), and ``backward()`` walks the graph in reverse
-topological order, running each op's local derivatives from the table.
+inputs in order (``v.parents``); ``backward()`` walks the graph in reverse topological
+order, running each op's local derivatives from the table.
 
 Layout, for speed and memory: a node stores its op's inputs in two slots, ``_in0`` and
 ``_in1`` (an op with one input leaves ``_in1`` empty; an op with any number of inputs keeps
-them all as a tuple in ``_in0``), so most nodes are one object for the garbage collector
-to track rather than two. ``parents`` gives them as an ordered tuple, repeats included.
+them all as a tuple in ``_in0``, and a node made micrograd's way keeps its own ``_backward``
+function in ``_in1``), so most nodes are one object for the garbage collector to track
+rather than two. Only this module reads those slots: it passes them to an op's eager
+backward kernel as they are. ``parents`` gives them as an ordered tuple, repeats included.
+Every node is made by one of three constructors, one per way of storing inputs
+(:func:`_unary`, :func:`_binary`, :func:`_nary`).
 """
 
 from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import reduce
 from numbers import Real
 from typing import Any, cast
 
 from autograd.graph import backward_order
-from autograd.ieee import FLOAT_MATH
 from autograd.mode import MODE
 from autograd.ops import (
     ADD,
@@ -30,6 +35,7 @@ from autograd.ops import (
     LOGSUMEXP,
     MUL,
     POW,
+    POW_CONST,
     RELU,
     SHIFT,
     SIGMOID,
@@ -37,30 +43,49 @@ from autograd.ops import (
     SUM,
     TANH,
     Op,
-    power_by,
+    op_named,
 )
 
-__all__ = ["Value", "Number", "dot", "dots", "sum_values", "logsumexp", "softmax_shift"]
+__all__ = [
+    "Value",
+    "Number",
+    "apply",
+    "dot",
+    "dots",
+    "sum_values",
+    "logsumexp",
+    "softmax_shift",
+    "as_float",
+]
 
 Number = float | int
 
 
-def _real_to_float(x: object) -> float:
-    """Convert a real number to a Python float, or raise a TypeError naming its type."""
-    if isinstance(x, Real):
+def as_float(x: object, what: str = "Value()") -> float:
+    """Return the real number ``x`` as a Python float, or raise a TypeError naming its type.
+
+    Real numbers are ints, floats, bools, fractions and NumPy real scalars (NumPy's bool
+    too); an int beyond the float range becomes ``±inf``.
+    """
+    if isinstance(x, Real) or _is_numpy_bool(x):
         try:
-            return float(x)
+            return float(cast(float, x))
         except OverflowError:  # an int (or fraction) beyond the float range
             return math.inf if cast(float, x) > 0 else -math.inf
     if isinstance(x, Value):
         raise TypeError(
-            "Value() takes a real number, got a Value; "
-            "use v.detach() for a new leaf with the same data"
+            f"{what} takes a real number, got a Value; "
+            "use v.data for its number or v.detach() for a new leaf"
         )
     shown = repr(x)
     if len(shown) > 40:
         shown = shown[:37] + "..."
-    raise TypeError(f"Value() takes a real number, got {type(x).__name__} {shown}")
+    raise TypeError(f"{what} takes a real number, got {type(x).__name__} {shown}")
+
+
+def _is_numpy_bool(x: object) -> bool:
+    kind = type(x)
+    return kind.__module__ == "numpy" and kind.__name__ in ("bool_", "bool")
 
 
 class Value:
@@ -69,9 +94,20 @@ class Value:
     ``Value(x)`` takes any real number (int, float, bool, NumPy real scalars) and stores
     a Python float; anything else is a TypeError. A result of an op remembers the op
     (``v.op``; its symbol is ``v._op``) and its inputs (``v.parents``, also ``v._prev``).
+    ``Value(data, _children, _op)`` makes a node micrograd's way: give it a ``_backward``
+    function and ``backward()`` calls it in order. A Value takes other attributes too
+    (``v.name = "x"``).
+
+    >>> x = Value(2.0, label="x")
+    >>> y = x * x + 3 * x
+    >>> y.data
+    10.0
+    >>> y.backward()
+    >>> x.grad
+    7.0
     """
 
-    __slots__ = ("data", "grad", "label", "op", "_in0", "_in1")
+    __slots__ = ("data", "grad", "label", "op", "_in0", "_in1", "__dict__")
 
     data: float
     grad: float
@@ -80,13 +116,32 @@ class Value:
     _in0: Any
     _in1: Any
 
-    def __init__(self, data: object, *, label: str = "") -> None:
-        self.data = data if type(data) is float else _real_to_float(data)
+    def __init__(
+        self,
+        data: object,
+        _children: Iterable[Value] = (),
+        _op: str = "",
+        label: str = "",
+    ) -> None:
+        self.data = data if type(data) is float else as_float(data)
         self.grad = 0.0
+        if type(label) is not str:
+            raise TypeError(f"a Value's label is a str, got {type(label).__name__} {label!r}")
         self.label = label
         self.op = None
         self._in0 = None
         self._in1 = None
+        children = _children if type(_children) is tuple else tuple(_children)
+        if children:
+            for child in children:
+                if not isinstance(child, Value):
+                    raise TypeError(
+                        f"Value(data, _children, _op) takes Values as children, "
+                        f"got {type(child).__name__} {child!r}"
+                    )
+            if MODE.grad_enabled:
+                self.op = _user_op(_op)
+                self._in0 = children
 
     @property
     def parents(self) -> tuple[Value, ...]:
@@ -100,7 +155,7 @@ class Value:
             return (self._in0,)
         return self._in0  # type: ignore[no-any-return]
 
-    # --- micrograd-compatible read access -------------------------------------------
+    # --- micrograd-compatible access -------------------------------------------------
 
     @property
     def _prev(self) -> tuple[Value, ...]:
@@ -109,8 +164,48 @@ class Value:
 
     @property
     def _op(self) -> str:
-        """The op's drawing symbol (``'+'``, ``'*'``, ``'**2'``, ``'ReLU'``), '' for leaves."""
-        return "" if self.op is None else self.op.symbol
+        """The op's symbol, as micrograd names it: :attr:`symbol`."""
+        return self.symbol
+
+    @property
+    def symbol(self) -> str:
+        """How drawings name the op (``'+'``, ``'*'``, ``'**2'``, ``'ReLU'``); '' for leaves."""
+        op = self.op
+        if op is None:
+            return ""
+        if op.caption is not None:
+            return op.caption(*[p.data for p in self.parents])
+        return op.symbol
+
+    @property
+    def _backward(self) -> Callable[[], None]:
+        """Apply this node's local chain rule once: add ``grad`` × each local derivative
+        to the parents' ``.grad`` (micrograd's node-by-node backprop).
+
+        Assigning a function (``out._backward = fn``, micrograd's way to add an op) makes
+        it this node's backward: ``backward()`` calls it when it reaches the node.
+        """
+        return self._backward_once
+
+    @_backward.setter
+    def _backward(self, function: Callable[[], None]) -> None:
+        if not callable(function):
+            raise TypeError(f"_backward must be a function, got {type(function).__name__}")
+        parents = self.parents
+        if not parents:
+            raise ValueError(
+                "_backward belongs to a node with children: make it with "
+                "Value(data, (a, b), 'op') first"
+            )
+        if not isinstance(self.op, UserOp):
+            self.op = _user_op(self.symbol)
+            self._in0 = parents
+        self._in1 = function
+
+    def _backward_once(self) -> None:
+        op = self.op
+        if op is not None:
+            op.eager_backward(self.grad, self.data, self._in0, self._in1)
 
     @property
     def is_leaf(self) -> bool:
@@ -122,15 +217,15 @@ class Value:
         if self.label:
             parts.append(f"label={self.label!r}")
         if self.op is not None:
-            parts.append(f"op={self.op.symbol!r}")
+            parts.append(f"op={self.symbol!r}")
         return f"Value({', '.join(parts)})"
 
     def __float__(self) -> float:
         return self.data
 
     # --- building the graph ----------------------------------------------------------
-    # + and * are most of every graph, so they build their node inline; the other ops
-    # go through _apply. The tests check that the inline arithmetic is the table's.
+    # + and * are most of every graph, so they compute their value inline (the tests
+    # check it is the table's arithmetic) and call the two-input constructor directly.
 
     def __add__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
@@ -138,16 +233,7 @@ class Value:
             if constant is None:
                 return NotImplemented
             other = constant
-        out: Value = _new(Value)
-        out.data = self.data + other.data
-        out.grad = 0.0
-        out.label = ""
-        if MODE.plain:
-            out.op = ADD
-            out._in0 = self
-            out._in1 = other
-            return out
-        return _finish_unusual(out, ADD, (self, other))
+        return _binary(ADD, self.data + other.data, self, other)
 
     def __mul__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
@@ -155,92 +241,74 @@ class Value:
             if constant is None:
                 return NotImplemented
             other = constant
-        out: Value = _new(Value)
-        out.data = self.data * other.data
-        out.grad = 0.0
-        out.label = ""
-        if MODE.plain:
-            out.op = MUL
-            out._in0 = self
-            out._in1 = other
-            return out
-        return _finish_unusual(out, MUL, (self, other))
+        return _binary(MUL, self.data * other.data, self, other)
 
     def __radd__(self, other: Number) -> Value:
         constant = _operand(other)
-        return NotImplemented if constant is None else _apply(ADD, (constant, self))
+        return NotImplemented if constant is None else apply(ADD, constant, self)
 
     def __rmul__(self, other: Number) -> Value:
         constant = _operand(other)
-        return NotImplemented if constant is None else _apply(MUL, (constant, self))
+        return NotImplemented if constant is None else apply(MUL, constant, self)
 
     def __truediv__(self, other: Value | Number) -> Value:
         divisor = _operand(other)
-        return NotImplemented if divisor is None else _apply(DIV, (self, divisor))
+        return NotImplemented if divisor is None else apply(DIV, self, divisor)
 
     def __rtruediv__(self, other: Number) -> Value:
         dividend = _operand(other)
-        return NotImplemented if dividend is None else _apply(DIV, (dividend, self))
+        return NotImplemented if dividend is None else apply(DIV, dividend, self)
 
     def __pow__(self, exponent: Value | Number) -> Value:
         if type(exponent) is Value:
-            return _apply(POW, (self, exponent))
-        if isinstance(exponent, Real):
-            return _apply(power_by(_real_to_float(exponent)), (self,))
-        return NotImplemented
+            return apply(POW, self, exponent)
+        constant = _operand(exponent)
+        return NotImplemented if constant is None else apply(POW_CONST, self, constant)
 
     def __rpow__(self, base: Number) -> Value:
         constant = _operand(base)
-        return NotImplemented if constant is None else _apply(POW, (constant, self))
+        return NotImplemented if constant is None else apply(POW, constant, self)
 
     def __neg__(self) -> Value:
         return self * -1.0
 
     def __sub__(self, other: Value | Number) -> Value:
-        if type(other) is not Value and not isinstance(other, Real):
-            return NotImplemented
-        return self + (-other)
+        if type(other) is Value:
+            return self + (-other)
+        constant = _operand(other)
+        # Negate the float, never the raw number: -np.uint8(3) wraps around to 253.
+        return NotImplemented if constant is None else self + Value(-constant.data)
 
     def __rsub__(self, other: Number) -> Value:
-        if not isinstance(other, Real):
-            return NotImplemented
-        return other + (-self)
+        constant = _operand(other)
+        return NotImplemented if constant is None else constant + (-self)
 
     def relu(self) -> Value:
         """Return ``max(self, 0)``; its derivative is 0 at 0."""
         # Inline like + and *: a network makes one per hidden neuron and sample. The
         # table's rule: 0 where x <= 0, else x (so nan passes through).
         x = self.data
-        out: Value = _new(Value)
-        out.data = 0.0 if x <= 0.0 else x
-        out.grad = 0.0
-        out.label = ""
-        if MODE.plain:
-            out.op = RELU
-            out._in0 = self
-            out._in1 = None
-            return out
-        return _finish_unusual(out, RELU, (self,))
+        return _unary(RELU, 0.0 if x <= 0.0 else x, self)
 
     def exp(self) -> Value:
         """Return ``e ** self`` (``inf`` past about 709.78)."""
-        return _apply(EXP, (self,))
+        return apply(EXP, self)
 
     def log(self) -> Value:
         """Return the natural log (``-inf`` at 0, ``nan`` below)."""
-        return _apply(LOG, (self,))
+        return apply(LOG, self)
 
     def tanh(self) -> Value:
         """Return ``tanh(self)``; ``d/dx tanh(x) = 1 - tanh(x)^2``."""
-        return _apply(TANH, (self,))
+        return apply(TANH, self)
 
     def sigmoid(self) -> Value:
         """Return ``1 / (1 + e^-self)``, stable for any input."""
-        return _apply(SIGMOID, (self,))
+        return apply(SIGMOID, self)
 
     def softplus(self) -> Value:
         """Return ``log(1 + e^self)``, stable for any input; its derivative is sigmoid."""
-        return _apply(SOFTPLUS, (self,))
+        return apply(SOFTPLUS, self)
 
     def detach(self) -> Value:
         """Return a new leaf with the same data and label, cut from this graph."""
@@ -257,56 +325,137 @@ class Value:
 
         Interior nodes' gradients are computed afresh on each call; leaves' gradients
         accumulate (call ``zero_grad()`` between steps). The graph is kept, so it can be
-        drawn and backward can run again.
+        drawn and backward can run again. ``grad`` is a real number (stored as a float).
+
+        >>> a, b = Value(3.0), Value(-2.0)
+        >>> (a * b + a).backward()
+        >>> a.grad, b.grad
+        (-1.0, 3.0)
         """
+        seed = as_float(grad, "backward(grad)")
         order = backward_order(self)
         for node in order:
             if node.op is not None:
                 node.grad = 0.0
-        self.grad += grad
+        self.grad += seed
         if MODE.anomaly:
-            _backward_checked(order)
+            from autograd.backprop import backward_checked
+
+            backward_checked(order)
             return
+        # The speed path of the chain rule: each op's eager kernel, compiled from its
+        # rules, adds to the parents' .grad in place (about 3x faster than the generic
+        # walker of autograd.backprop, which the tests check it equals bit for bit).
         for node in order:
             op = node.op
             if op is not None:
-                op.eager_backward(node, node.grad)
+                op.eager_backward(node.grad, node.data, node._in0, node._in1)
 
+
+@dataclass(frozen=True, eq=False, repr=False)
+class UserOp(Op):
+    """The op of a node made micrograd's way, ``Value(data, children, op)``.
+
+    Its backward is the node's own ``_backward`` function (kept in the node), which only
+    eager ``backward()`` can run: there are no rules for ``grad``, ``compile`` or
+    ``explain`` to read, and they say so.
+    """
+
+    def __post_init__(self) -> None:
+        pass  # made per symbol on demand; not a table op, so not in OP_TABLE
+
+
+def _run_user_backward(g: float, out: float, children: tuple[Value, ...], function: Any) -> None:
+    if function is not None:
+        function()
+
+
+def _no_rules(m: Any, *inputs: Any) -> Any:
+    raise TypeError(
+        "this node was made micrograd's way, Value(data, children, op), with a hand-written "
+        "_backward; only backward() can run it. Define the op as an autograd.Op record to "
+        "use grad(), compile(), explain() or backward_steps() on it"
+    )
+
+
+_USER_OPS: dict[str, UserOp] = {}
+
+
+def _user_op(symbol: str) -> UserOp:
+    if not isinstance(symbol, str):
+        raise TypeError(f"_op is the op's name as a str, got {type(symbol).__name__}")
+    op = _USER_OPS.get(symbol)
+    if op is None:
+        op = UserOp(
+            "user_backward",
+            symbol,
+            forward=_no_rules,
+            local_grads=_no_rules,
+            arity=None,
+            doc="a hand-written _backward",
+            fast_backward=_run_user_backward,
+        )
+        _USER_OPS[symbol] = op
+    return op
+
+
+# --- the node constructors: one per way a node stores its inputs ---------------------
 
 _new = object.__new__
 
 
-def _record(op: Op, data: float, inputs: tuple[Value, ...]) -> Value:
-    """Make the result node of ``op``: recorded, or a plain leaf under ``no_grad``."""
+def _unary(op: Op, data: float, x: Value) -> Value:
+    """Return the node ``op(x)`` with value ``data``: recorded, or a leaf under no_grad."""
     out: Value = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
-    if not MODE.plain:
-        return _finish_unusual(out, op, inputs)
-    out.op = op
-    _store_inputs(out, op, inputs)
-    return out
-
-
-def _store_inputs(out: Value, op: Op, inputs: tuple[Value, ...]) -> None:
-    if op.arity == 2:
-        out._in0, out._in1 = inputs
-    elif op.arity == 1:
-        out._in0 = inputs[0]
+    if MODE.plain:
+        out.op = op
+        out._in0 = x
         out._in1 = None
-    else:
+        return out
+    return _finish_unusual(out, op, x, None)
+
+
+def _binary(op: Op, data: float, x: Value, y: Value) -> Value:
+    """Return the node ``op(x, y)`` with value ``data``: recorded, or a leaf under no_grad."""
+    out: Value = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if MODE.plain:
+        out.op = op
+        out._in0 = x
+        out._in1 = y
+        return out
+    return _finish_unusual(out, op, x, y)
+
+
+def _nary(op: Op, data: float, inputs: tuple[Value, ...]) -> Value:
+    """Return the node ``op(*inputs)`` with value ``data`` (all inputs kept as one tuple)."""
+    out: Value = _new(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if MODE.plain:
+        out.op = op
         out._in0 = inputs
         out._in1 = None
+        return out
+    return _finish_unusual(out, op, inputs, None)
 
 
-def _finish_unusual(out: Value, op: Op, inputs: tuple[Value, ...]) -> Value:
+def _finish_unusual(out: Value, op: Op, in0: Any, in1: Any) -> Value:
     """Finish a result node under ``no_grad`` (a leaf) or ``detect_anomaly`` (checked)."""
     if MODE.anomaly:
-        _check_forward(op, out.data, inputs)
+        from autograd.backprop import check_forward
+
+        check_forward(op, out.data, in0 if type(in0) is tuple else (in0, in1)[: op.arity])
     if MODE.grad_enabled:
         out.op = op
-        _store_inputs(out, op, inputs)
+        out._in0 = in0
+        out._in1 = in1
     else:
         out.op = None
         out._in0 = None
@@ -314,16 +463,36 @@ def _finish_unusual(out: Value, op: Op, inputs: tuple[Value, ...]) -> Value:
     return out
 
 
-def _apply(op: Op, inputs: tuple[Value, ...]) -> Value:
-    """Apply ``op`` to Values: compute its float value and record the node."""
-    return _record(op, op.eager_forward(*[p.data for p in inputs]), inputs)
+def apply(op: Op | str, *inputs: Value | Number) -> Value:
+    """Return the node ``op(*inputs)``: the op's value, recorded with its inputs.
+
+    ``op`` is a record of the op table (or its name); numbers become constant leaves.
+    This is how a Value method applies its op, and how a user applies an op they defined:
+
+    >>> from autograd.ops import TANH
+    >>> apply(TANH, Value(0.0)).data
+    0.0
+    """
+    record = op_named(op)
+    values = _as_values(inputs)
+    arity = record.arity
+    if arity is not None and len(values) != arity:
+        raise TypeError(f"op {record.name!r} takes {arity} inputs, got {len(values)}")
+    if arity is None and not values:
+        raise TypeError(f"op {record.name!r} needs at least one input")
+    data = record.eager_forward(*[v.data for v in values])
+    if arity == 2:
+        return _binary(record, data, values[0], values[1])
+    if arity == 1:
+        return _unary(record, data, values[0])
+    return _nary(record, data, values)
 
 
 def _operand(x: object) -> Value | None:
     """Return ``x`` as a Value (a number becomes a constant leaf), or None if it is neither."""
     if type(x) is Value:
         return x
-    if isinstance(x, Real):
+    if isinstance(x, Real) or _is_numpy_bool(x):
         return Value(x)
     return None
 
@@ -348,31 +517,19 @@ def dots(
     xs = _as_values(tuple(inputs))
     x_data = [x.data for x in xs]
     n = len(xs)
-    plain = MODE.plain
     outs = []
     for row in weight_rows:
         given = row if type(row) is tuple else tuple(row)
         if len(given) != n:
             raise ValueError(f"dot() needs equal lengths, got {len(given)} weights and {n} inputs")
-        ws = _as_values(given)
-        # Neurons make most nodes of a network, so the node is built inline, as + and *
-        # build theirs: the table's rule on floats, Σ w_i x_i added left to right (the
-        # tests check it).
-        out: Value = _new(Value)
-        out.data = sum(map(_multiply, [w.data for w in ws], x_data), -0.0) if n else 0.0
-        out.grad = 0.0
-        out.label = ""
         if not n:
-            out.op = None
-            out._in0 = None
-            out._in1 = None
-        elif plain:
-            out.op = DOT
-            out._in0 = ws + xs
-            out._in1 = None
-        else:
-            out = _finish_unusual(out, DOT, ws + xs)
-        outs.append(out)
+            outs.append(Value(0.0))
+            continue
+        ws = _as_values(given)
+        # The table's rule on floats, Σ w_i x_i added left to right (the tests check it),
+        # without a call per term: neurons make most nodes of a network.
+        data = reduce(_add, map(_multiply, [w.data for w in ws], x_data), -0.0)
+        outs.append(_nary(DOT, data, ws + xs))
     return outs
 
 
@@ -385,14 +542,15 @@ def _as_values(items: tuple[Value | Number, ...]) -> tuple[Value, ...]:
 
 _ONLY_VALUES = {Value}
 _multiply = operator.mul
+_add = operator.add
 
 
 def sum_values(terms: Iterable[Value | Number]) -> Value:
     """Return ``x_1 + ... + x_n`` as one node (drawn ``Σ``) instead of n - 1 additions."""
-    xs = tuple(_as_value(x) for x in terms)
+    xs = tuple(terms)
     if not xs:
         return Value(0.0)
-    return _apply(SUM, xs)
+    return apply(SUM, *xs)
 
 
 def softmax_shift(terms: Iterable[Value | Number]) -> Value:
@@ -401,10 +559,10 @@ def softmax_shift(terms: Iterable[Value | Number]) -> Value:
     Subtracting it before exponentiating keeps a softmax from overflowing; it is a node,
     not a number, so it follows the inputs when a compiled graph reruns.
     """
-    xs = tuple(_as_value(x) for x in terms)
+    xs = tuple(terms)
     if not xs:
         raise ValueError("softmax_shift() needs at least one term")
-    return _apply(SHIFT, xs)
+    return apply(SHIFT, *xs)
 
 
 def logsumexp(terms: Iterable[Value | Number]) -> Value:
@@ -413,38 +571,7 @@ def logsumexp(terms: Iterable[Value | Number]) -> Value:
     It subtracts the largest input inside the op, so it stays stable however the inputs
     change (also when a compiled graph reruns it); ``d/dx_i = softmax(x)_i``.
     """
-    xs = tuple(_as_value(x) for x in terms)
+    xs = tuple(terms)
     if not xs:
         raise ValueError("logsumexp() needs at least one term")
-    return _apply(LOGSUMEXP, xs)
-
-
-# --- anomaly mode (opt in; kept off the hot path) ------------------------------------
-
-
-def _finite(x: float) -> bool:
-    return not (math.isnan(x) or math.isinf(x))
-
-
-def _check_forward(op: Op, data: float, inputs: tuple[Value, ...]) -> None:
-    if not _finite(data) and all(_finite(p.data) for p in inputs):
-        shown = ", ".join(repr(p.data) for p in inputs)
-        raise FloatingPointError(f"{op.name} produced {data!r} from finite inputs ({shown})")
-
-
-def _backward_checked(order: list[Value]) -> None:
-    for node in order:
-        op = node.op
-        if op is None:
-            continue
-        g = node.grad
-        parents = node.parents
-        local = op.local_grads(FLOAT_MATH, node.data, *[p.data for p in parents])
-        for parent, local_grad in zip(parents, local):
-            contribution = g * local_grad
-            if not _finite(contribution) and _finite(g) and _finite(parent.data):
-                raise FloatingPointError(
-                    f"backward of {op.name} produced {contribution!r} for an input "
-                    f"of value {parent.data!r} (upstream gradient {g!r})"
-                )
-            parent.grad += contribution
+    return apply(LOGSUMEXP, *xs)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import NamedTuple
 
+from autograd.backprop import GradDict, backpropagate, nodes_to
 from autograd.dotfile import (
     DEFAULT_MAX_NODES,
     Drawing,
@@ -24,10 +25,9 @@ from autograd.dotfile import (
     draw_graph,
     format_number,
 )
-from autograd.explain import Explanation, explain, local_grads, node_name
-from autograd.graph import backward_order
+from autograd.explain import Explanation, explain, node_name
 from autograd.ops import Op
-from autograd.value import Value
+from autograd.value import Value, as_float
 
 __all__ = [
     "draw_dot",
@@ -105,7 +105,7 @@ class GradientTerm(NamedTuple):
     def __str__(self) -> str:
         return (
             f"{self.consumer_grad:.4g} × {self.local_grad:.4g} "
-            f"(from {node_name(self.consumer)}, by {self.op.symbol})"
+            f"(from {node_name(self.consumer)}, by {self.consumer.symbol})"
         )
 
 
@@ -218,16 +218,14 @@ def backward_steps(root: Value, grad: float = 1.0) -> list[BackwardStep]:
     """
     if not isinstance(root, Value):
         raise TypeError(f"backward_steps() takes a Value, got {type(root).__name__}")
-    order = backward_order(root)
-    grads: dict[Value, float] = {root: float(grad)}
+    order = nodes_to([root])
+    grads = GradDict({root: as_float(grad, "backward_steps(grad)")})
     terms: dict[Value, list[GradientTerm]] = {}
-    for node in order:
-        node_grad = grads[node]
-        for input_number, (parent, local_grad) in enumerate(zip(node.parents, local_grads(node))):
-            value = node_grad * local_grad
-            grads[parent] = grads.get(parent, 0.0) + value
-            term = GradientTerm(node, input_number, node_grad, local_grad, value)
-            terms.setdefault(parent, []).append(term)
+
+    def keep_term(node: Value, input_number: int, parent: Value, *numbers: float) -> None:
+        terms.setdefault(parent, []).append(GradientTerm(node, input_number, *numbers))
+
+    backpropagate(order, grads, observe=keep_term)
     walk = _BackwardWalk(root, order, grads)
     return [
         BackwardStep(walk, index, node, grads[node], tuple(terms.get(node, ())))

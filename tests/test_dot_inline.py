@@ -9,8 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from autograd import Value, dot, dots, no_grad
-from autograd.ieee import FLOAT_MATH
-from autograd.ops import DOT, RELU
+from autograd.ops import DOT, FLOAT_MATH, RELU
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
 
@@ -54,9 +53,21 @@ def test_dot_backward_kernel_is_the_table_rule(pairs: list[tuple[float, float]],
     weights = [Value(w) for w, _ in pairs]
     inputs = [Value(x) for _, x in pairs]
     out = dot(weights, inputs)
-    DOT.eager_backward(out, g)
+    out.grad = g
+    out._backward()
     local = DOT.local_grads(FLOAT_MATH, out.data, *[p.data for p in out.parents])
     assert [p.grad for p in out.parents] == [g * d for d in local]
+
+
+def test_dot_backward_adds_weights_first_when_a_value_is_weight_and_input() -> None:
+    # dot([b, a], [a, c]): a's terms in the rule's order, weight (g*c) before input (g*b),
+    # as grad(), explain() and compile() add them.
+    a, b, c = Value(0.1), Value(1e16), Value(-1e16)
+    a.grad = 1.0
+    out = dot([b, a], [a, c])
+    out.grad = 1.0
+    out._backward()
+    assert a.grad == (1.0 + c.data) + b.data
 
 
 def test_dot_backward_adds_both_roles_of_a_repeated_value() -> None:
@@ -104,8 +115,7 @@ def test_dot_refuses_a_non_number() -> None:
 def test_dot_backward_with_zero_upstream_grad_still_makes_nan_from_an_infinite_input() -> None:
     # IEEE as in PyTorch: 0 * inf is nan, so the zero-gradient shortcut must not apply.
     w, x = Value(math.inf), Value(1.0)
-    out = dot([w], [x])
-    DOT.eager_backward(out, 0.0)
+    dot([w], [x])._backward()  # its grad is 0
     assert w.grad == 0.0
     assert math.isnan(x.grad)
 
@@ -113,5 +123,5 @@ def test_dot_backward_with_zero_upstream_grad_still_makes_nan_from_an_infinite_i
 def test_dot_backward_with_zero_upstream_grad_leaves_grads_unchanged() -> None:
     w, x = Value(2.0), Value(3.0)
     w.grad, x.grad = 0.5, -0.25
-    DOT.eager_backward(dot([w], [x]), 0.0)
+    dot([w], [x])._backward()  # its grad is 0
     assert (w.grad, x.grad) == (0.5, -0.25)

@@ -67,7 +67,7 @@ def test_tutorial_path_edges_hold_each_op_and_local_derivative() -> None:
     loss, weights = tutorial_network(fused=True)
     (path,) = explain(loss, weights[0][0]).paths
     neuron_output = path.nodes[3]
-    assert [edge.op.symbol for edge in path.edges] == ["/", "Σ", "**2", "ReLU", "+", "Σ w·x"]
+    assert [edge.consumer.symbol for edge in path.edges] == ["/", "Σ", "**2", "ReLU", "+", "Σ w·x"]
     assert [edge.local_grad for edge in path.edges] == [
         1 / 3,
         1.0,
