@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 from autograd.graph import topological_order
 from autograd.ops import FLOAT_MATH, Op, RuleMath
-from autograd.value import UserOp, Value
+from autograd.value import UserOp, Value, user_backward_error
 
 __all__ = [
     "backpropagate",
@@ -131,7 +131,10 @@ def backpropagate(
         if op is None:
             continue
         if isinstance(op, UserOp) and isinstance(grads, GradSlots):
-            node._backward()
+            try:
+                node._backward()
+            except Exception as error:
+                raise user_backward_error(node, error) from error
             continue
         g = grads.get(node)
         if g is None:

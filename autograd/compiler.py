@@ -38,7 +38,7 @@ from collections.abc import Sequence
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
-from autograd.codegen import NAMESPACE, CodeMath, Sym, literal
+from autograd.codegen import CodeMath, Sym, literal, namespace
 from autograd.graph import topological_order
 from autograd.value import Value
 
@@ -272,9 +272,9 @@ class CompiledGraph:
             plan.source(nodes, parent_indices, exported, graded_outside, self._root_index)
             for plan in plans
         )
-        namespace = dict(NAMESPACE, itemgetter=itemgetter)
-        exec(builtins.compile(self.source, "<glassgrad compiled graph>", "exec"), namespace)
-        self._chunks = [namespace[f"chunk_{plan.number}"] for plan in plans]
+        names = dict(namespace(), itemgetter=itemgetter)
+        exec(builtins.compile(self.source, "<glassgrad compiled graph>", "exec"), names)
+        self._chunks = [names[f"chunk_{plan.number}"] for plan in plans]
         self._grad_names = [plan.grad_names for plan in plans]
         self._size = len(nodes)
         self._last: list[Chunk] = []

@@ -56,6 +56,8 @@ __all__ = [
     "logsumexp",
     "softmax_shift",
     "as_float",
+    "UserOp",
+    "user_backward_error",
 ]
 
 Number = float | int
@@ -346,10 +348,15 @@ class Value:
         # The speed path of the chain rule: each op's eager kernel, compiled from its
         # rules, adds to the parents' .grad in place (about 3x faster than the generic
         # walker of autograd.backprop, which the tests check it equals bit for bit).
-        for node in order:
-            op = node.op
-            if op is not None:
-                op.eager_backward(node.grad, node.data, node._in0, node._in1)
+        try:
+            for node in order:
+                op = node.op
+                if op is not None:
+                    op.eager_backward(node.grad, node.data, node._in0, node._in1)
+        except Exception as error:
+            if isinstance(node.op, UserOp):
+                raise user_backward_error(node, error) from error
+            raise
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -363,6 +370,16 @@ class UserOp(Op):
 
     def __post_init__(self) -> None:
         pass  # made per symbol on demand; not a table op, so not in OP_TABLE
+
+
+def user_backward_error(node: Value, error: Exception) -> Exception:
+    """Return ``error`` (same type where possible) with the node it came from named."""
+    name = f"{node.label!r}" if node.label else "without a label"
+    message = f"the _backward of node {name} (op {node.symbol!r}) raised: {error}"
+    try:
+        return type(error)(message)
+    except Exception:  # an exception type that takes other arguments
+        return RuntimeError(message)
 
 
 def _run_user_backward(g: float, out: float, children: tuple[Value, ...], function: Any) -> None:

@@ -48,7 +48,12 @@ def _check_size(what: str, size: object) -> int:
     return size
 
 
-def _activation_name(activation: str | None, nonlin: bool | None) -> str | None:
+def _activation_name(activation: str | bool | None, nonlin: bool | None) -> str | None:
+    if isinstance(activation, bool):
+        # micrograd's Neuron(nin, nonlin) passes its flag second: True is ReLU, False linear.
+        if nonlin is not None:
+            raise ValueError(f"nonlin given twice: {activation!r} and nonlin={nonlin!r}")
+        return "relu" if activation else None
     if nonlin is not None:
         if activation not in ("relu", None) or not isinstance(nonlin, bool):
             raise ValueError(
@@ -67,13 +72,13 @@ class Neuron(Module):
 
     Weights start uniform in [-1, 1) and the bias at 0, as in micrograd. ``activation``
     is ``"relu"`` (default), ``"tanh"``, ``"sigmoid"`` or None (linear); micrograd's
-    ``nonlin=False`` means None.
+    ``nonlin`` flag, by keyword or second (``Neuron(1, False)``), means ReLU or linear.
     """
 
     def __init__(
         self,
         nin: int,
-        activation: str | None = "relu",
+        activation: str | bool | None = "relu",
         *,
         nonlin: bool | None = None,
         seed: Seed = None,
@@ -96,22 +101,29 @@ class Neuron(Module):
         """Return ``act(Σ_i w_i x_i + b)``; the sum is one ``Σ w·x`` node."""
         if _length(x) != len(self.w):
             raise ValueError(_wrong_length("Neuron", len(self.w), x))
-        out = dot((*self.w, self.b), (*x, Value(1.0)))
+        return self.activate(dot((*self.w, self.b), (*x, Value(1.0))))
+
+    def activate(self, z: Value) -> Value:
+        """Return the activation of the weighted sum ``z`` (``z`` itself when linear)."""
         act = self._act
-        return out if act is None else act(out)
+        return z if act is None else act(z)
 
     def __repr__(self) -> str:
         return f"{_SYMBOLS[self.activation]}Neuron({len(self.w)})"
 
 
 class Layer(Module):
-    """``nout`` neurons reading the same ``nin`` inputs; calling it returns a list of nout."""
+    """``nout`` neurons reading the same ``nin`` inputs.
+
+    Calling it returns their outputs: a list, or the Value itself when there is one neuron,
+    as in micrograd. :meth:`outputs` always returns the list.
+    """
 
     def __init__(
         self,
         nin: int,
         nout: int,
-        activation: str | None = "relu",
+        activation: str | bool | None = "relu",
         *,
         nonlin: bool | None = None,
         seed: Seed = None,
@@ -122,19 +134,24 @@ class Layer(Module):
         self.neurons = [Neuron(nin, activation, nonlin=nonlin, seed=rng) for _ in range(nout)]
         self.label_parameters()
 
-    def __call__(self, x: Sequence[Value | float]) -> list[Value]:
-        """Return ``[neuron(x) for neuron in neurons]``."""
+    def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
+        """Return the neurons' outputs: the Value when there is one neuron, else a list."""
+        outs = self.outputs(x)
+        return outs[0] if len(outs) == 1 else outs
+
+    def outputs(self, x: Sequence[Value | float]) -> list[Value]:
+        """Return ``[neuron(x) for neuron in neurons]``, always a list."""
         nin = len(self.neurons[0].w)
         if _length(x) != nin:
             raise ValueError(_wrong_length("Layer", nin, x))
+        neurons = self.neurons
+        if any(type(neuron).__call__ is not Neuron.__call__ for neuron in neurons):
+            return [neuron(x) for neuron in neurons]  # a Neuron subclass computes its own
         # One leaf per number input and one for the bias's constant 1, shared by all
         # neurons, whose sums are made together: this is most of a forward pass.
         inputs = (*[v if type(v) is Value else Value(v) for v in x], Value(1.0))
-        neurons = self.neurons
         sums = dots([(*neuron.w, neuron.b) for neuron in neurons], inputs)
-        return [
-            out if (act := neuron._act) is None else act(out) for neuron, out in zip(neurons, sums)
-        ]
+        return [neuron.activate(out) for neuron, out in zip(neurons, sums)]
 
     def __repr__(self) -> str:
         return f"Layer of [{', '.join(str(neuron) for neuron in self.neurons)}]"
@@ -144,7 +161,13 @@ class MLP(Module):
     """A multi-layer perceptron: hidden layers with ``activation``, a linear last layer.
 
     ``MLP(2, [16, 16, 1])`` maps 2 inputs through two ReLU layers of 16 to one output.
-    Calling it returns a Value when the last layer has one neuron, else a list.
+    Calling it returns a Value when the last layer has one neuron, else a list;
+    :meth:`outputs` always returns the list.
+
+    >>> model = MLP(2, [4, 1], seed=0)
+    >>> y = model([1.0, -2.0])
+    >>> len(model.parameters()), type(y).__name__
+    (17, 'Value')
     """
 
     def __init__(
@@ -173,11 +196,15 @@ class MLP(Module):
 
     def __call__(self, x: Sequence[Value | float]) -> Value | list[Value]:
         """Return the last layer's outputs: a Value if it has one neuron, else a list."""
-        outputs: Sequence[Value | float] = x
-        for layer in self.layers:
-            outputs = layer(outputs)
-        result: list[Value] = outputs  # type: ignore[assignment]
-        return result[0] if len(result) == 1 else result
+        outs = self.outputs(x)
+        return outs[0] if len(outs) == 1 else outs
+
+    def outputs(self, x: Sequence[Value | float]) -> list[Value]:
+        """Return the last layer's outputs, always as a list."""
+        values = self.layers[0].outputs(x)
+        for layer in self.layers[1:]:
+            values = layer.outputs(values)
+        return values
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"

@@ -41,6 +41,13 @@ class Module:
     attributes in ``__init__``, and define ``__call__``.
     """
 
+    def __call__(self, *inputs: Any) -> Any:
+        """Return the module's output for ``inputs``: every model defines this."""
+        raise TypeError(
+            f"{type(self).__name__} does not define __call__: a Module subclass computes "
+            "its output there"
+        )
+
     # --- parameters ------------------------------------------------------------------
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:

@@ -83,7 +83,7 @@ def train_step(
     before the update.
     """
     optimizer.zero_grad()
-    outputs = [model(x) for x in inputs]  # type: ignore[operator]
+    outputs = [model(x) for x in inputs]
     batch_loss = loss(outputs, list(targets))
     batch_loss.backward()
     grad_norm = _grad_norm(optimizer)
@@ -112,7 +112,7 @@ class CompiledStep:
         loss: Loss,
     ) -> None:
         self.targets = list(targets)
-        self.outputs = [model(x) for x in inputs]  # type: ignore[operator]
+        self.outputs = [model(x) for x in inputs]
         self.scores = [v for out in self.outputs for v in (out if isinstance(out, list) else [out])]
         self.graph = compile_graph(loss(self.outputs, self.targets), watch=self.scores)
 

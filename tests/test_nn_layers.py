@@ -19,9 +19,11 @@ def test_mlp_with_several_outputs_returns_a_list() -> None:
     assert isinstance(out, list) and len(out) == 3
 
 
-def test_layer_returns_a_list_even_of_one() -> None:
-    out = nn.Layer(2, 1, seed=0)([1.0, 2.0])
-    assert isinstance(out, list) and len(out) == 1
+def test_layer_of_one_neuron_returns_its_value_as_micrograd_does() -> None:
+    layer = nn.Layer(2, 1, seed=0)
+    out = layer([1.0, 2.0])
+    assert isinstance(out, Value)
+    assert [v.data for v in layer.outputs([1.0, 2.0])] == [out.data]
 
 
 def test_hidden_layer_of_width_one_works() -> None:
