@@ -4,6 +4,9 @@ A Module finds its parameters by walking its attributes in the order they were s
 a :class:`~autograd.Value` is a parameter, a Module is a child, and a list or tuple is
 walked item by item. So a Neuron's ``w`` (a list) and ``b`` give ``w.0, w.1, ..., b``, and
 an MLP's are ``layers.0.neurons.3.w.1``, as in ``torch.nn.Module.named_parameters()``.
+As there, each parameter and each module is walked once: a parameter shared by two
+attributes (tied weights) is listed once, under the first name that reaches it, and a
+module that refers to itself or to an ancestor does not make the walk go round.
 
 ``save``/``load`` write and read a versioned JSON file. Python writes a float with the
 shortest text that reads back as the same float, so a round trip is bit-exact.
@@ -44,17 +47,16 @@ class Module:
     # --- parameters ------------------------------------------------------------------
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
-        """Yield ``(dotted name, parameter)`` pairs in definition order, e.g. ``w.0``."""
-        for name, attribute in vars(self).items():
-            yield from _named_values(name, attribute)
+        """Yield ``(dotted name, parameter)`` pairs in definition order, e.g. ``w.0``.
+
+        A parameter reached by several paths is yielded once, under the first.
+        """
+        return iter(_walk(self, named=True))
 
     def parameters(self) -> list[Value]:
         """Return the parameters as a list, in the order of :meth:`named_parameters`."""
         # The same walk without building names: a training step may call this every time.
-        found: list[Value] = []
-        for attribute in vars(self).values():
-            _collect_values(attribute, found)
-        return found
+        return [parameter for _, parameter in _walk(self, named=False)]
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0 (leaf gradients accumulate across backward)."""
@@ -218,23 +220,33 @@ def _shorten(names: list[str], limit: int = 6) -> str:
     return f"[{shown}]{more}"
 
 
-def _collect_values(attribute: object, found: list[Value]) -> None:
-    if isinstance(attribute, Value):
-        found.append(attribute)
-    elif isinstance(attribute, Module):
-        for item in vars(attribute).values():
-            _collect_values(item, found)
-    elif isinstance(attribute, (list, tuple)):
-        for item in attribute:
-            _collect_values(item, found)
+def _walk(root: Module, named: bool) -> list[tuple[str, Value]]:
+    """Return each parameter under ``root`` once, with its dotted name if ``named`` (else "").
 
-
-def _named_values(prefix: str, attribute: object) -> Iterator[tuple[str, Value]]:
-    if isinstance(attribute, Value):
-        yield prefix, attribute
-    elif isinstance(attribute, Module):
-        for name, parameter in attribute.named_parameters():
-            yield f"{prefix}.{name}", parameter
-    elif isinstance(attribute, (list, tuple)):
-        for index, item in enumerate(attribute):
-            yield from _named_values(f"{prefix}.{index}", item)
+    Depth first, in the order attributes were set and items listed. A module, list or tuple
+    already entered is not entered again, and a parameter reached again is left out: so
+    tied parameters keep their first name, and a module that refers to itself or to an
+    ancestor is walked once. The walk keeps its own stack, so any depth works.
+    """
+    found: list[tuple[str, Value]] = []
+    entered = {id(root)}
+    stack: list[tuple[str, Iterator[tuple[object, object]]]] = [("", iter(vars(root).items()))]
+    while stack:
+        prefix, items = stack[-1]
+        for key, item in items:
+            if isinstance(item, Value):
+                found.append((f"{prefix}{key}" if named else "", item))
+            elif isinstance(item, (Module, list, tuple)) and id(item) not in entered:
+                entered.add(id(item))
+                inner = vars(item).items() if isinstance(item, Module) else enumerate(item)
+                stack.append((f"{prefix}{key}." if named else "", iter(inner)))
+                break  # walk the inner items first, then come back to the rest of these
+        else:
+            stack.pop()
+    first: list[tuple[str, Value]] = []
+    listed: set[int] = set()
+    for pair in found:
+        if id(pair[1]) not in listed:
+            listed.add(id(pair[1]))
+            first.append(pair)
+    return first

@@ -18,7 +18,12 @@ __all__ = ["Optimizer", "SGD", "Adam"]
 
 
 class Optimizer(ABC):
-    """The base of optimizers: an ordered list of parameters and a learning rate ``lr``."""
+    """The base of optimizers: an ordered list of parameters and a learning rate ``lr``.
+
+    Each parameter may be listed once: a repeat is a ValueError, since a step would move it
+    once per listing (tied weights belong in the list once, as ``model.parameters()`` has
+    them).
+    """
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         if isinstance(params, (set, frozenset, dict)) or not isinstance(params, Iterable):
@@ -29,11 +34,19 @@ class Optimizer(ABC):
         self.params: list[Value] = list(params)
         if not self.params:
             raise ValueError("the optimizer got an empty list of parameters")
+        first_index: dict[int, int] = {}
         for index, param in enumerate(self.params):
             if not isinstance(param, Value):
                 raise TypeError(
                     f"parameter {index} is {type(param).__name__}, not a Value; pass "
                     f"model.parameters()"
+                )
+            earlier = first_index.setdefault(id(param), index)
+            if earlier != index:
+                raise ValueError(
+                    f"parameter {index} is parameter {earlier} again, so each step would move "
+                    f"it twice; pass each parameter once (model.parameters() lists a shared "
+                    f"one once)"
                 )
         self.lr = lr
 
