@@ -14,10 +14,12 @@ shortest text that reads back as the same float, so a round trip is bit-exact.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Iterator, Mapping
 from numbers import Real
 from pathlib import Path
@@ -116,6 +118,12 @@ class Module:
         The text is built first (a ValueError names any non-finite parameter, and no file
         is touched), then written to a temporary file beside ``path`` and moved over it
         with ``os.replace``: a failed save leaves any existing file as it was.
+
+        A new file gets the mode ``open()`` gives (0o666 less the umask); an overwritten
+        file keeps its mode (and, where allowed, its owner). A symbolic link is written
+        through: its target is replaced, in the target's folder, and the link stays. Only
+        a regular file (or a new path) is replaced: a directory, FIFO, device or socket is
+        a ValueError naming it, and nothing is written.
         """
         state = self.state_dict()
         bad = [name for name, number in state.items() if not math.isfinite(number)]
@@ -132,19 +140,7 @@ class Module:
             "parameters": state,
         }
         text = json.dumps(document, indent=1, allow_nan=False) + "\n"
-        target = Path(path)
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-        )
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.write(text)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        _replace_atomically(path, text)
 
     def load(self, path: str | os.PathLike[str]) -> None:
         """Read parameters saved by :meth:`save` from ``path``, all or nothing.
@@ -170,6 +166,73 @@ class Module:
             self.load_state_dict(state, strict=True)
         except StateDictError as error:
             raise StateDictError(f"{where} does not fit this model: {error}") from None
+
+
+def _replace_atomically(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to a new file beside ``path``'s target, then move it over the target."""
+    target = os.path.realpath(path) if os.path.islink(path) else os.fspath(path)
+    try:
+        old = os.stat(target)
+    except FileNotFoundError:
+        old = None
+    if old is not None and not stat.S_ISREG(old.st_mode):
+        through = f" (a link to {target!r})" if target != os.fspath(path) else ""
+        raise ValueError(
+            f"cannot save to {os.fspath(path)!r}{through}: it is {_kind(old.st_mode)}, not "
+            f"a regular file, so nothing was written; save() replaces regular files and "
+            f"makes new ones: pass the path of a model file"
+        )
+    handle, temporary = _create_beside(target)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            if old is not None:
+                _keep_owner_and_mode(file.fileno(), old)
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _create_beside(target: str) -> tuple[int, str]:
+    """Create and open a new, empty file in ``target``'s folder, as ``open()`` would.
+
+    Unlike ``tempfile.mkstemp`` (always mode 0o600) it asks for 0o666, so the umask and
+    the folder's default ACL decide the mode, exactly as for a file made by ``open()``.
+    """
+    folder, name = os.path.split(target)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"could not make a temporary file beside {target!r}")
+
+
+def _keep_owner_and_mode(handle: int, old: os.stat_result) -> None:
+    """Give the open file ``old``'s owner (where this process may) and mode."""
+    new = os.fstat(handle)
+    if (old.st_uid, old.st_gid) != (new.st_uid, new.st_gid):
+        # Only root may give a file away; without that right the mode is still kept.
+        with contextlib.suppress(PermissionError):
+            os.fchown(handle, old.st_uid, old.st_gid)
+    os.fchmod(handle, stat.S_IMODE(old.st_mode))
+
+
+def _kind(mode: int) -> str:
+    """Name the kind of (not regular) file ``mode`` describes, e.g. 'a FIFO (named pipe)'."""
+    kinds = [
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((name for test, name in kinds if test(mode)), "a special file")
 
 
 class _NonFiniteNumberError(ValueError):
