@@ -145,19 +145,35 @@ class Module:
     def load(self, path: str | os.PathLike[str]) -> None:
         """Read parameters saved by :meth:`save` from ``path``, all or nothing.
 
-        A file that is empty, truncated, not JSON, of another format or version, holds a
-        non-finite number, or belongs to another architecture raises a ValueError saying
+        A file that is empty, truncated, not UTF-8 JSON, nested too deeply, of another
+        format or version, holds a non-finite number or one too large for a float, or
+        belongs to another architecture raises a ValueError naming the file and saying
         which, and the model keeps its parameters.
         """
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
         where = f"model file {os.fspath(path)!r}"
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValueError(
+                f"{where} is not UTF-8 text (byte 0x{data[error.start]:02x} at offset "
+                f"{error.start}); save() writes UTF-8 JSON, so this file is something else"
+            ) from None
         if not text.strip():
             raise ValueError(f"{where} is empty; it was never written or was truncated")
         try:
-            document = json.loads(text, parse_constant=_refuse_constant)
+            document = json.loads(text, parse_constant=_refuse_constant, parse_int=_parse_int)
         except _NonFiniteNumberError as error:
             raise ValueError(f"{where} holds a non-finite number ({error})") from None
-        except json.JSONDecodeError as error:
+        except _HugeIntegerError as error:
+            raise ValueError(
+                f"{where} holds an integer of {error} digits, too large for a float"
+            ) from None
+        except RecursionError:
+            raise ValueError(
+                f"{where} is nested too deeply to be a model file (one object of names and numbers)"
+            ) from None
+        except ValueError as error:  # json.JSONDecodeError, and any other parse error
             raise ValueError(
                 f"{where} is not valid JSON ({error}); it may be truncated or corrupt"
             ) from None
@@ -241,6 +257,26 @@ class _NonFiniteNumberError(ValueError):
 
 def _refuse_constant(name: str) -> Any:
     raise _NonFiniteNumberError(name)
+
+
+class _HugeIntegerError(ValueError):
+    pass
+
+
+def _parse_int(text: str) -> int:
+    """Read a JSON integer that a float can hold; else raise _HugeIntegerError(its digits)."""
+    digits = len(text.lstrip("-"))
+    # Every float is below 10**309; longer texts are refused before int() reads them
+    # (slow for huge texts, and refused past 4,300 digits from Python 3.11 on).
+    if digits <= 309:
+        number = int(text)
+        try:
+            float(number)
+        except OverflowError:
+            pass
+        else:
+            return number
+    raise _HugeIntegerError(digits)
 
 
 def _parameters_of(document: object, where: str) -> dict[str, float]:
