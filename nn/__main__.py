@@ -5,7 +5,8 @@ loss plus 1e-4 times the sum of squared parameters, full-batch SGD with learning
 1.0 - 0.9 k / epochs. The full-batch step is compiled once and rerun (``--eager`` rebuilds
 the graph every step instead; the results are the same). Writes to ``--out``:
 ``model.json``, ``loss.png``, ``decision_boundary.png`` and one neuron's graph,
-``neuron.svg`` (``neuron.dot`` when Graphviz's ``dot`` program is missing).
+``neuron.svg`` (``neuron.dot`` when Graphviz's ``dot`` program is missing). The output
+folder is checked before training: a place it cannot write to is a one-line error, exit 2.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import importlib
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ from typing import Any
 import nn
 from autograd import Value, no_grad, topological_order
 
-__all__ = ["main", "parse_args", "dot_source"]
+__all__ = ["main", "parse_args", "output_problem", "dot_source"]
 
 GRID = 80  # points per side of the decision-boundary grid
 
@@ -73,6 +75,10 @@ def _widths(text: str) -> list[int]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Train, report and write the outputs; return the exit status."""
     args = parse_args(argv)
+    problem = output_problem(args.out)
+    if problem is not None:  # say so now, not after training
+        print(f"python -m nn: error: --out {problem}", file=sys.stderr)
+        return 2
     X, labels = nn.make_moons(100, noise=0.1, seed=args.seed)
     y = [2 * label - 1 for label in labels]
     model = nn.MLP(2, [*args.hidden, 1], seed=args.seed)
@@ -105,6 +111,36 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in written:
         print(f"wrote {path}")
     return 0
+
+
+#: The files ``main`` writes into ``--out``.
+OUTPUTS = ("model.json", "loss.png", "decision_boundary.png", "neuron.svg", "neuron.dot")
+
+
+def output_problem(out: Path) -> str | None:
+    """Return, in one line, why the folder ``out`` cannot take the outputs; None if it can.
+
+    The folder is made if missing, and a file is made and removed in it: only writing
+    tells for sure (permission bits do not stop root; read-only mounts and ACLs do).
+    """
+    for place in [out, *out.parents]:
+        if place.exists():
+            if not place.is_dir():
+                where = "" if place == out else f": {place}"
+                return f"{out}{where} is a file, not a folder; pass a folder (made if missing)"
+            break
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as error:
+        return f"{out} cannot be written: {error.strerror or error}; pass a folder you can write"
+    for name in OUTPUTS:
+        path = out / name
+        if path.exists() and not path.is_file():
+            kind = "a directory" if path.is_dir() else "a special file"
+            return f"{out}: {path} is {kind}, where a file goes; move it or pass another folder"
+    return None
 
 
 def _plots(
