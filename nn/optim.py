@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
+from numbers import Real
 from typing import Any
 
 from autograd import Value
@@ -172,5 +173,6 @@ class Adam(Optimizer):
 
 
 def _check_non_negative(name: str, number: Any) -> None:
-    if isinstance(number, bool) or not isinstance(number, (int, float)) or not number >= 0:
+    """Refuse anything but a real number ≥ 0 (any Real, as Value() takes; not a bool)."""
+    if isinstance(number, bool) or not isinstance(number, Real) or not float(number) >= 0:
         raise ValueError(f"{name} must be a number ≥ 0, got {number!r}")
