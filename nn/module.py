@@ -198,7 +198,14 @@ def _replace_atomically(path: str | os.PathLike[str], text: str) -> None:
             f"a regular file, so nothing was written; save() replaces regular files and "
             f"makes new ones: pass the path of a model file"
         )
-    handle, temporary = _create_beside(target)
+    try:
+        handle, temporary = _create_beside(target)
+    except OSError as error:  # OSError(errno, ...) makes the same subclass, e.g. PermissionError
+        raise OSError(
+            error.errno,
+            f"cannot save to {os.fspath(path)!r}: {error.strerror} (making a new file in "
+            f"{os.path.dirname(target) or '.'!r})",
+        ) from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as file:
             if old is not None:

@@ -135,3 +135,12 @@ def test_saving_to_a_directory_is_refused_and_says_nothing_was_written(tmp_path:
     assert folder.is_dir()
     assert list(folder.iterdir()) == []
     assert [p.name for p in tmp_path.iterdir()] == ["m.json"]
+
+
+def test_saving_into_a_missing_folder_names_the_path_not_a_temporary_file(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "missing" / "m.json"
+    with pytest.raises(FileNotFoundError, match=r"cannot save to '.*missing/m.json': No such"):
+        model().save(path)
+    assert list(tmp_path.iterdir()) == []
