@@ -12,6 +12,9 @@ missing).
 cross-entropy and Adam on mini-batches of 32 (:mod:`nn.digits_demo`), prints the held-out
 accuracy, and writes ``model.json``, ``loss.png``, ``confusion_matrix.png`` and
 ``misclassified.png``.
+
+The output folder is checked before training: a place it cannot write to is a one-line
+error, exit status 2.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import importlib
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,7 +34,7 @@ import nn
 from autograd import Value, no_grad, topological_order
 from nn.digits_demo import run_digits
 
-__all__ = ["main", "parse_args", "run_moons", "dot_source", "Recipe", "RECIPES"]
+__all__ = ["main", "parse_args", "output_problem", "run_moons", "dot_source", "Recipe", "RECIPES"]
 
 GRID = 80  # points per side of the decision-boundary grid
 
@@ -145,6 +149,10 @@ def _positive(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Train, report and write the outputs; return the exit status."""
     args = parse_args(argv)
+    problem = output_problem(args.out)
+    if problem is not None:  # say so now, not after training
+        print(f"python -m nn: error: --out {problem}", file=sys.stderr)
+        return 2
     train = run_digits if args.dataset == "digits" else run_moons
     try:
         written = train(
@@ -204,6 +212,44 @@ def run_moons(
     written += _plots(model, X, labels, history, out)
     written.append(_draw_neuron(model, X[0], out))
     return written
+
+
+#: The files ``main`` writes into ``--out``.
+OUTPUTS = (
+    "model.json",
+    "loss.png",
+    "decision_boundary.png",
+    "neuron.svg",
+    "neuron.dot",
+    "confusion_matrix.png",
+    "misclassified.png",
+)
+
+
+def output_problem(out: Path) -> str | None:
+    """Return, in one line, why the folder ``out`` cannot take the outputs; None if it can.
+
+    The folder is made if missing, and a file is made and removed in it: only writing
+    tells for sure (permission bits do not stop root; read-only mounts and ACLs do).
+    """
+    for place in [out, *out.parents]:
+        if place.exists():
+            if not place.is_dir():
+                where = "" if place == out else f": {place}"
+                return f"{out}{where} is a file, not a folder; pass a folder (made if missing)"
+            break
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out):
+            pass
+    except OSError as error:
+        return f"{out} cannot be written: {error.strerror or error}; pass a folder you can write"
+    for name in OUTPUTS:
+        path = out / name
+        if path.exists() and not path.is_file():
+            kind = "a directory" if path.is_dir() else "a special file"
+            return f"{out}: {path} is {kind}, where a file goes; move it or pass another folder"
+    return None
 
 
 def _plots(

@@ -11,6 +11,7 @@ op of the engine, with PyTorch's gradient, softmax(x).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from numbers import Real
 
 from autograd import Value, dot, softmax_shift, sum_values
 from autograd import logsumexp as engine_logsumexp
@@ -19,7 +20,7 @@ __all__ = ["softmax", "log_softmax", "logsumexp", "dot"]
 
 
 def _values(x: Sequence[Value | float], what: str) -> list[Value]:
-    if isinstance(x, (Value, int, float)) or len(x) == 0:
+    if isinstance(x, (Value, Real, str, bytes)) or len(x) == 0:
         raise ValueError(f"{what}() takes a non-empty list of Values or numbers, got {x!r}")
     return [v if isinstance(v, Value) else Value(v) for v in x]
 

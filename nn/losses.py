@@ -1,13 +1,16 @@
 """Losses with PyTorch's names and mean reduction, for one sample or a batch.
 
 Each takes predictions and targets of the same shape: one number, a list (one sample),
-or a list of lists (a batch), and returns one Value, the mean over every element.
+or a list of lists (a batch), and returns one Value, the mean over every element. A
+number may be anything ``Value()`` takes (int, float, bool, Fraction, NumPy real
+scalars), and any iterable but a string (a NumPy array too) stands for a list; anything
+else is a TypeError naming it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from numbers import Real
+from numbers import Integral, Real
 from typing import TypeAlias
 
 from autograd import Value, dot, sum_values
@@ -26,18 +29,41 @@ __all__ = [
 Nested: TypeAlias = "Value | float | Sequence[Nested]"
 
 
-def _flatten(x: Nested) -> list[Value | float]:
-    if isinstance(x, (Value, int, float)):
+def _flatten(name: str, x: object) -> list[Value | float]:
+    """Return the numbers of ``x`` (a number, Value or nested iterable), left to right."""
+    if isinstance(x, Value):
         return [x]
+    if isinstance(x, (str, bytes, bytearray)) or not isinstance(x, Iterable):
+        return [_number(name, x)]
     flat: list[Value | float] = []
     for item in x:
-        flat.extend(_flatten(item))
+        flat.extend(_flatten(name, item))
     return flat
 
 
+def _number(name: str, x: object) -> float:
+    """Return ``x`` as Value() would store it, or raise a TypeError naming it."""
+    if type(x) is float:
+        return x
+    try:
+        return Value(x).data
+    except TypeError:
+        raise TypeError(
+            f"{name}() takes real numbers or Values (or lists or arrays of them) as "
+            f"predictions and targets, got {_describe(x)}"
+        ) from None
+
+
+def _describe(x: object) -> str:
+    shown = repr(x)
+    if len(shown) > 40:
+        shown = shown[:37] + "..."
+    return f"{type(x).__name__} {shown}"
+
+
 def _pairs(name: str, prediction: Nested, target: Nested) -> list[tuple[Value, float | Value]]:
-    predictions = _flatten(prediction)
-    targets = _flatten(target)
+    predictions = _flatten(name, prediction)
+    targets = _flatten(name, target)
     if len(predictions) != len(targets):
         raise ValueError(
             f"{name}() needs a target per prediction, got {len(predictions)} predictions "
@@ -67,7 +93,17 @@ def mae_loss(prediction: Nested, target: Nested) -> Value:
 
 
 def _is_index(target: object) -> bool:
-    return isinstance(target, int) and not isinstance(target, bool)
+    return isinstance(target, Integral) and not isinstance(target, bool)
+
+
+def _class_index(target: object) -> int:
+    """Return ``target`` as an int if it is an integer (not a bool), else a TypeError."""
+    if isinstance(target, Integral) and not isinstance(target, bool):
+        return int(target)
+    raise TypeError(
+        f"cross_entropy() takes class indices (an int per sample, or a list or array of "
+        f"them), got {_describe(target)}"
+    )
 
 
 def cross_entropy(
@@ -79,10 +115,13 @@ def cross_entropy(
     One sample: a list of class scores and a class index. A batch: a list of such lists
     and a list of indices; the result is the mean. Stable for any finite logits (logits
     of ±1000 give a finite loss and gradients): d loss / d logit_i = softmax_i - [i = t].
+    A class index is any integer (NumPy's too), not a bool; anything else is a TypeError.
     """
     if _is_index(target):
-        return _one_cross_entropy(logits, target)  # type: ignore[arg-type]
-    targets = list(target)  # type: ignore[arg-type]
+        return _one_cross_entropy(logits, _class_index(target))  # type: ignore[arg-type]
+    if isinstance(target, (str, bytes, bytearray)) or not isinstance(target, Iterable):
+        _class_index(target)  # raises the TypeError that names it
+    targets = [_class_index(t) for t in target]  # type: ignore[union-attr]
     rows = list(logits)
     if len(rows) != len(targets) or not rows:
         raise ValueError(
@@ -95,11 +134,12 @@ def cross_entropy(
 def _one_cross_entropy(logits: Sequence[Value | float], target: int) -> Value:
     if isinstance(logits, (Value, Real)):
         raise ValueError("cross_entropy() takes a list of logits per sample, one per class")
-    if not _is_index(target) or not 0 <= target < len(logits):
+    if not 0 <= target < len(logits):
         raise ValueError(
             f"cross_entropy() target must be a class index in 0..{len(logits) - 1}, got {target!r}"
         )
-    return logsumexp(logits) - logits[target]
+    values = [v if isinstance(v, Value) else Value(v) for v in logits]
+    return logsumexp(values) - values[target]
 
 
 def binary_cross_entropy_with_logits(logit: Nested, target: Nested) -> Value:
@@ -124,7 +164,7 @@ def hinge_loss(scores: Nested, targets: Nested) -> Value:
         label = y.data if isinstance(y, Value) else y
         if label not in (-1, 1):
             raise ValueError(
-                f"hinge_loss() needs labels -1 or +1, got {label!r}; map 0/1 labels with 2 * y - 1"
+                f"hinge_loss() needs labels -1 or +1, got {label:g}; map 0/1 labels with 2 * y - 1"
             )
         terms.append((s * (-y) + 1.0).relu())
     return _mean(terms)

@@ -4,6 +4,9 @@ A Module finds its parameters by walking its attributes in the order they were s
 a :class:`~autograd.Value` is a parameter, a Module is a child, and a list or tuple is
 walked item by item. So a Neuron's ``w`` (a list) and ``b`` give ``w.0, w.1, ..., b``, and
 an MLP's are ``layers.0.neurons.3.w.1``, as in ``torch.nn.Module.named_parameters()``.
+As there, each parameter and each module is walked once: a parameter shared by two
+attributes (tied weights) is listed once, under the first name that reaches it, and a
+module that refers to itself or to an ancestor does not make the walk go round.
 
 ``save``/``load`` write and read a versioned JSON file. Python writes a float with the
 shortest text that reads back as the same float, so a round trip is bit-exact.
@@ -11,10 +14,12 @@ shortest text that reads back as the same float, so a round trip is bit-exact.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Iterator, Mapping
 from numbers import Real
 from pathlib import Path
@@ -51,17 +56,16 @@ class Module:
     # --- parameters ------------------------------------------------------------------
 
     def named_parameters(self) -> Iterator[tuple[str, Value]]:
-        """Yield ``(dotted name, parameter)`` pairs in definition order, e.g. ``w.0``."""
-        for name, attribute in vars(self).items():
-            yield from _named_values(name, attribute)
+        """Yield ``(dotted name, parameter)`` pairs in definition order, e.g. ``w.0``.
+
+        A parameter reached by several paths is yielded once, under the first.
+        """
+        return iter(_walk(self, named=True))
 
     def parameters(self) -> list[Value]:
         """Return the parameters as a list, in the order of :meth:`named_parameters`."""
         # The same walk without building names: a training step may call this every time.
-        found: list[Value] = []
-        for attribute in vars(self).values():
-            _collect_values(attribute, found)
-        return found
+        return [parameter for _, parameter in _walk(self, named=False)]
 
     def zero_grad(self) -> None:
         """Set every parameter's ``.grad`` to 0 (leaf gradients accumulate across backward)."""
@@ -121,6 +125,12 @@ class Module:
         The text is built first (a ValueError names any non-finite parameter, and no file
         is touched), then written to a temporary file beside ``path`` and moved over it
         with ``os.replace``: a failed save leaves any existing file as it was.
+
+        A new file gets the mode ``open()`` gives (0o666 less the umask); an overwritten
+        file keeps its mode (and, where allowed, its owner). A symbolic link is written
+        through: its target is replaced, in the target's folder, and the link stays. Only
+        a regular file (or a new path) is replaced: a directory, FIFO, device or socket is
+        a ValueError naming it, and nothing is written.
         """
         state = self.state_dict()
         bad = [name for name, number in state.items() if not math.isfinite(number)]
@@ -137,36 +147,40 @@ class Module:
             "parameters": state,
         }
         text = json.dumps(document, indent=1, allow_nan=False) + "\n"
-        target = Path(path)
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-        )
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as file:
-                file.write(text)
-                file.flush()
-                os.fsync(file.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        _replace_atomically(path, text)
 
     def load(self, path: str | os.PathLike[str]) -> None:
         """Read parameters saved by :meth:`save` from ``path``, all or nothing.
 
-        A file that is empty, truncated, not JSON, of another format or version, holds a
-        non-finite number, or belongs to another architecture raises a ValueError saying
+        A file that is empty, truncated, not UTF-8 JSON, nested too deeply, of another
+        format or version, holds a non-finite number or one too large for a float, or
+        belongs to another architecture raises a ValueError naming the file and saying
         which, and the model keeps its parameters.
         """
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
         where = f"model file {os.fspath(path)!r}"
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise ValueError(
+                f"{where} is not UTF-8 text (byte 0x{data[error.start]:02x} at offset "
+                f"{error.start}); save() writes UTF-8 JSON, so this file is something else"
+            ) from None
         if not text.strip():
             raise ValueError(f"{where} is empty; it was never written or was truncated")
         try:
-            document = json.loads(text, parse_constant=_refuse_constant)
+            document = json.loads(text, parse_constant=_refuse_constant, parse_int=_parse_int)
         except _NonFiniteNumberError as error:
             raise ValueError(f"{where} holds a non-finite number ({error})") from None
-        except json.JSONDecodeError as error:
+        except _HugeIntegerError as error:
+            raise ValueError(
+                f"{where} holds an integer of {error} digits, too large for a float"
+            ) from None
+        except RecursionError:
+            raise ValueError(
+                f"{where} is nested too deeply to be a model file (one object of names and numbers)"
+            ) from None
+        except ValueError as error:  # json.JSONDecodeError, and any other parse error
             raise ValueError(
                 f"{where} is not valid JSON ({error}); it may be truncated or corrupt"
             ) from None
@@ -177,12 +191,106 @@ class Module:
             raise StateDictError(f"{where} does not fit this model: {error}") from None
 
 
+def _replace_atomically(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to a new file beside ``path``'s target, then move it over the target."""
+    target = os.path.realpath(path) if os.path.islink(path) else os.fspath(path)
+    try:
+        old = os.stat(target)
+    except FileNotFoundError:
+        old = None
+    if old is not None and not stat.S_ISREG(old.st_mode):
+        through = f" (a link to {target!r})" if target != os.fspath(path) else ""
+        raise ValueError(
+            f"cannot save to {os.fspath(path)!r}{through}: it is {_kind(old.st_mode)}, not "
+            f"a regular file, so nothing was written; save() replaces regular files and "
+            f"makes new ones: pass the path of a model file"
+        )
+    try:
+        handle, temporary = _create_beside(target)
+    except OSError as error:  # OSError(errno, ...) makes the same subclass, e.g. PermissionError
+        raise OSError(
+            error.errno,
+            f"cannot save to {os.fspath(path)!r}: {error.strerror} (making a new file in "
+            f"{os.path.dirname(target) or '.'!r})",
+        ) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            if old is not None:
+                _keep_owner_and_mode(file.fileno(), old)
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _create_beside(target: str) -> tuple[int, str]:
+    """Create and open a new, empty file in ``target``'s folder, as ``open()`` would.
+
+    Unlike ``tempfile.mkstemp`` (always mode 0o600) it asks for 0o666, so the umask and
+    the folder's default ACL decide the mode, exactly as for a file made by ``open()``.
+    """
+    folder, name = os.path.split(target)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        temporary = os.path.join(folder, f".{name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"could not make a temporary file beside {target!r}")
+
+
+def _keep_owner_and_mode(handle: int, old: os.stat_result) -> None:
+    """Give the open file ``old``'s owner (where this process may) and mode."""
+    new = os.fstat(handle)
+    if (old.st_uid, old.st_gid) != (new.st_uid, new.st_gid):
+        # Only root may give a file away; without that right the mode is still kept.
+        with contextlib.suppress(PermissionError):
+            os.fchown(handle, old.st_uid, old.st_gid)
+    os.fchmod(handle, stat.S_IMODE(old.st_mode))
+
+
+def _kind(mode: int) -> str:
+    """Name the kind of (not regular) file ``mode`` describes, e.g. 'a FIFO (named pipe)'."""
+    kinds = [
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ]
+    return next((name for test, name in kinds if test(mode)), "a special file")
+
+
 class _NonFiniteNumberError(ValueError):
     pass
 
 
 def _refuse_constant(name: str) -> Any:
     raise _NonFiniteNumberError(name)
+
+
+class _HugeIntegerError(ValueError):
+    pass
+
+
+def _parse_int(text: str) -> int:
+    """Read a JSON integer that a float can hold; else raise _HugeIntegerError(its digits)."""
+    digits = len(text.lstrip("-"))
+    # Every float is below 10**309; longer texts are refused before int() reads them
+    # (slow for huge texts, and refused past 4,300 digits from Python 3.11 on).
+    if digits <= 309:
+        number = int(text)
+        try:
+            float(number)
+        except OverflowError:
+            pass
+        else:
+            return number
+    raise _HugeIntegerError(digits)
 
 
 def _parameters_of(document: object, where: str) -> dict[str, float]:
@@ -225,23 +333,33 @@ def _shorten(names: list[str], limit: int = 6) -> str:
     return f"[{shown}]{more}"
 
 
-def _collect_values(attribute: object, found: list[Value]) -> None:
-    if isinstance(attribute, Value):
-        found.append(attribute)
-    elif isinstance(attribute, Module):
-        for item in vars(attribute).values():
-            _collect_values(item, found)
-    elif isinstance(attribute, (list, tuple)):
-        for item in attribute:
-            _collect_values(item, found)
+def _walk(root: Module, named: bool) -> list[tuple[str, Value]]:
+    """Return each parameter under ``root`` once, with its dotted name if ``named`` (else "").
 
-
-def _named_values(prefix: str, attribute: object) -> Iterator[tuple[str, Value]]:
-    if isinstance(attribute, Value):
-        yield prefix, attribute
-    elif isinstance(attribute, Module):
-        for name, parameter in attribute.named_parameters():
-            yield f"{prefix}.{name}", parameter
-    elif isinstance(attribute, (list, tuple)):
-        for index, item in enumerate(attribute):
-            yield from _named_values(f"{prefix}.{index}", item)
+    Depth first, in the order attributes were set and items listed. A module, list or tuple
+    already entered is not entered again, and a parameter reached again is left out: so
+    tied parameters keep their first name, and a module that refers to itself or to an
+    ancestor is walked once. The walk keeps its own stack, so any depth works.
+    """
+    found: list[tuple[str, Value]] = []
+    entered = {id(root)}
+    stack: list[tuple[str, Iterator[tuple[object, object]]]] = [("", iter(vars(root).items()))]
+    while stack:
+        prefix, items = stack[-1]
+        for key, item in items:
+            if isinstance(item, Value):
+                found.append((f"{prefix}{key}" if named else "", item))
+            elif isinstance(item, (Module, list, tuple)) and id(item) not in entered:
+                entered.add(id(item))
+                inner = vars(item).items() if isinstance(item, Module) else enumerate(item)
+                stack.append((f"{prefix}{key}." if named else "", iter(inner)))
+                break  # walk the inner items first, then come back to the rest of these
+        else:
+            stack.pop()
+    first: list[tuple[str, Value]] = []
+    listed: set[int] = set()
+    for pair in found:
+        if id(pair[1]) not in listed:
+            listed.add(id(pair[1]))
+            first.append(pair)
+    return first

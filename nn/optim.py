@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
+from numbers import Real
 from typing import Any
 
 from autograd import Value
@@ -18,7 +19,12 @@ __all__ = ["Optimizer", "SGD", "Adam"]
 
 
 class Optimizer(ABC):
-    """The base of optimizers: an ordered list of parameters and a learning rate ``lr``."""
+    """The base of optimizers: an ordered list of parameters and a learning rate ``lr``.
+
+    Each parameter may be listed once: a repeat is a ValueError, since a step would move it
+    once per listing (tied weights belong in the list once, as ``model.parameters()`` has
+    them).
+    """
 
     def __init__(self, params: Iterable[Value], lr: float) -> None:
         if isinstance(params, (set, frozenset, dict)) or not isinstance(params, Iterable):
@@ -29,11 +35,19 @@ class Optimizer(ABC):
         self.params: list[Value] = list(params)
         if not self.params:
             raise ValueError("the optimizer got an empty list of parameters")
+        first_index: dict[int, int] = {}
         for index, param in enumerate(self.params):
             if not isinstance(param, Value):
                 raise TypeError(
                     f"parameter {index} is {type(param).__name__}, not a Value; pass "
                     f"model.parameters()"
+                )
+            earlier = first_index.setdefault(id(param), index)
+            if earlier != index:
+                raise ValueError(
+                    f"parameter {index} is parameter {earlier} again, so each step would move "
+                    f"it twice; pass each parameter once (model.parameters() lists a shared "
+                    f"one once)"
                 )
         self.lr = lr
 
@@ -159,5 +173,6 @@ class Adam(Optimizer):
 
 
 def _check_non_negative(name: str, number: Any) -> None:
-    if isinstance(number, bool) or not isinstance(number, (int, float)) or not number >= 0:
+    """Refuse anything but a real number ≥ 0 (any Real, as Value() takes; not a bool)."""
+    if isinstance(number, bool) or not isinstance(number, Real) or not float(number) >= 0:
         raise ValueError(f"{name} must be a number ≥ 0, got {number!r}")

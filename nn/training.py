@@ -11,6 +11,7 @@ import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from numbers import Integral
 
 from autograd import Value
 from autograd import compile as compile_graph
@@ -56,17 +57,21 @@ def accuracy_count(outputs: Sequence[Value | list[Value]], targets: Sequence[obj
     """Return how many outputs predict their target's class, or None for a regression.
 
     A single output predicts class "positive" when > 0 (labels +1 or 1 are positive,
-    -1 or 0 are not); a list of class scores predicts its argmax. Targets must be ints.
+    -1 or 0 are not); a list of class scores predicts its argmax. Targets must be
+    integers (Python's or NumPy's), not bools.
     """
-    if not all(isinstance(t, int) and not isinstance(t, bool) for t in targets):
-        return None
+    labels: list[int] = []
+    for target in targets:
+        if not isinstance(target, Integral) or isinstance(target, bool):
+            return None
+        labels.append(int(target))
     correct = 0
-    for output, target in zip(outputs, targets):
+    for output, label in zip(outputs, labels):
         if isinstance(output, Value):
-            correct += (output.data > 0) == (target > 0)  # type: ignore[operator]
+            correct += (output.data > 0) == (label > 0)
         else:
             scores = [v.data for v in output]
-            correct += scores.index(max(scores)) == target
+            correct += scores.index(max(scores)) == label
     return correct
 
 
@@ -149,11 +154,14 @@ def fit(
     (before each step's update). ``lr_schedule(epoch)``, if given, sets ``optimizer.lr`` at
     the start of each epoch (epochs count from 0). ``progress`` shows a tqdm bar.
 
+    ``X`` is a sequence of rows (a NumPy array works too) of numbers ``Value()`` takes, and
+    ``y`` the targets the loss takes (a NumPy array works too).
+
     ``compile=True`` needs the same graph every step, so it trains full batch: the step is
     recorded once, compiled, and rerun each epoch. The history equals ``compile=False``'s;
     each epoch then costs a fraction of building the graph again.
     """
-    if len(X) != len(y) or not X:
+    if len(X) != len(y) or len(X) == 0:  # len(), not truth: X may be a NumPy array
         raise ValueError(f"fit() needs one target per input, got {len(X)} inputs, {len(y)} targets")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be an int ≥ 0, got {epochs!r}")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -162,3 +164,85 @@ def test_confusion_matrix_counts_true_rows_against_predicted_columns() -> None:
     from nn.digits_demo import confusion_matrix
 
     assert confusion_matrix([0, 1, 1, 2], [0, 0, 1, 1], 3) == [[1, 0, 0], [1, 1, 0], [0, 1, 0]]
+
+
+def assert_refused_before_training(
+    argv: list[str], capsys: pytest.CaptureFixture[str], *named: str
+) -> None:
+    assert demo.main(["--epochs", "1", "--hidden", "2", *argv]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no training report: it stopped before training
+    assert len(captured.err.strip().splitlines()) == 1, captured.err  # no bar, no traceback
+    assert captured.err.startswith("python -m nn: error: --out ")
+    for text in named:
+        assert text in captured.err
+
+
+def test_out_naming_an_existing_file_is_refused_before_training(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    existing = tmp_path / "notes.txt"
+    existing.write_text("keep me")
+    assert_refused_before_training(
+        ["--out", str(existing)], capsys, f"{existing} is a file, not a folder"
+    )
+    assert existing.read_text() == "keep me"
+
+
+def test_out_under_a_file_is_refused_before_training(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    existing = tmp_path / "notes.txt"
+    existing.write_text("keep me")
+    assert_refused_before_training(
+        ["--out", str(existing / "run" / "1")], capsys, f"{existing} is a file, not a folder"
+    )
+    assert existing.read_text() == "keep me"
+
+
+def test_out_holding_a_folder_where_the_model_file_goes_is_refused_before_training(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "model.json").mkdir()
+    assert_refused_before_training(
+        ["--out", str(tmp_path)], capsys, f"{tmp_path / 'model.json'} is a directory"
+    )
+
+
+# Runs main() in a child process that, when it is root (for whom permission bits do not
+# stop writes), first gives up root for the 'nobody' user, so the folder's mode really
+# forbids writing. Everything main() needs is imported before that.
+AS_AN_ORDINARY_USER = """
+import os, sys
+import nn.__main__ as demo, tqdm.auto
+folder = sys.argv[1]
+if os.geteuid() == 0:
+    os.setgid(65534)
+    os.setuid(65534)
+if os.access(folder, os.W_OK):
+    sys.exit(f"premise failed: this process can write to {folder}")
+sys.exit(demo.main(["--epochs", "1", "--hidden", "2", "--out", *sys.argv[2:]]))
+"""
+
+
+@pytest.mark.parametrize("inside", [False, True], ids=["the folder", "a new folder inside"])
+def test_out_in_a_folder_that_cannot_be_written_is_refused_before_training(
+    inside: bool,
+) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        os.chmod(scratch, 0o755)  # others may pass through, to reach the locked folder
+        locked = Path(scratch) / "locked"
+        locked.mkdir(mode=0o555)
+        out = locked / "run" if inside else locked
+        result = subprocess.run(
+            [sys.executable, "-c", AS_AN_ORDINARY_USER, str(locked), str(out)],
+            capture_output=True,
+            text=True,
+            cwd=scratch,
+        )
+        assert result.returncode == 2, result.stderr
+        assert result.stdout == ""
+        assert result.stderr.startswith(f"python -m nn: error: --out {out} ")
+        assert "Permission denied" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert list(locked.iterdir()) == []

@@ -225,3 +225,36 @@ def test_failed_write_keeps_the_existing_file(
         nn.MLP(2, [3, 1], seed=9).save(path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["m.json"]
+
+
+def test_loading_deeply_nested_json_fails_with_a_value_error(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    path.write_text("[" * 100_000 + "]" * 100_000)
+    assert_load_fails_and_model_is_unchanged(path, r"model file '.*m.json' .*nested too deeply")
+
+
+@pytest.mark.parametrize("digits", [310, 401, 5_001])
+def test_loading_an_integer_too_large_for_a_float_fails_with_a_value_error(
+    tmp_path: Path, digits: int
+) -> None:
+    path = saved(tmp_path)
+    text = path.read_text()
+    huge = "9" * digits
+    path.write_text(text.replace('"layers.0.neurons.0.b": 0.0', f'"layers.0.neurons.0.b": {huge}'))
+    assert_load_fails_and_model_is_unchanged(
+        path, rf"model file '.*m.json'.* integer of {digits} digits, too large for a float"
+    )
+
+
+def test_loading_a_binary_file_fails_with_a_value_error(tmp_path: Path) -> None:
+    path = tmp_path / "m.json"
+    path.write_bytes(bytes(range(256)))
+    assert_load_fails_and_model_is_unchanged(
+        path, r"model file '.*m.json' is not UTF-8 text \(byte 0x80 at offset 128\)"
+    )
+
+
+def test_loading_a_utf16_file_fails_with_a_value_error(tmp_path: Path) -> None:
+    path = saved(tmp_path)
+    path.write_text(path.read_text(), encoding="utf-16")
+    assert_load_fails_and_model_is_unchanged(path, r"model file '.*m.json' is not UTF-8 text")

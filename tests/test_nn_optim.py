@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+from fractions import Fraction
+
+import numpy as np
 import pytest
 
 import nn
@@ -83,3 +87,19 @@ def test_setting_a_negative_learning_rate_is_refused_and_keeps_the_old_one() -> 
     with pytest.raises(ValueError, match="lr must be a number"):
         optimizer.lr = -0.5
     assert optimizer.lr == 0.01
+
+
+@pytest.mark.parametrize("lr", [np.float32(0.5), Fraction(1, 2), np.float64(0.5)], ids=repr)
+def test_lr_may_be_any_real_number_and_is_stored_as_a_float(lr: object) -> None:
+    p = Value(1.0)
+    p.grad = 1.0
+    optimizer = nn.SGD([p], lr=lr)  # type: ignore[arg-type]
+    optimizer.step()
+    assert type(optimizer.lr) is float
+    assert p.data == 0.5
+
+
+@pytest.mark.parametrize("lr", ["0.1", None, True, math.nan], ids=repr)
+def test_lr_that_is_not_a_real_number_is_refused_and_named(lr: object) -> None:
+    with pytest.raises(ValueError, match=r"lr must be a number ≥ 0, got"):
+        nn.SGD([Value(1.0)], lr=lr)  # type: ignore[arg-type]
