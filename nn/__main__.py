@@ -202,7 +202,7 @@ def run_moons(
         compile=compile,
     )
     with no_grad():
-        scores = [model(row).data for row in X]  # type: ignore[union-attr]
+        scores = [model.outputs(row)[0].data for row in X]
     accuracy = sum((s > 0) == (t > 0) for s, t in zip(scores, y)) / len(y)
     print(f"final loss {history.loss[-1]:.4f}, training accuracy {accuracy:.1%}")
 
@@ -283,7 +283,7 @@ def _plots(
     grid_x = [x0 + (x1 - x0) * i / (GRID - 1) for i in range(GRID)]
     grid_y = [y0 + (y1 - y0) * j / (GRID - 1) for j in range(GRID)]
     with no_grad():
-        z = [[model([gx, gy]).data > 0 for gx in grid_x] for gy in grid_y]  # type: ignore[union-attr]
+        z = [[model.outputs([gx, gy])[0].data > 0 for gx in grid_x] for gy in grid_y]
     figure, axes = plt.subplots(figsize=(5, 4))
     axes.contourf(grid_x, grid_y, z, levels=[-0.5, 0.5, 1.5], cmap="Spectral", alpha=0.6)
     axes.scatter(xs, ys, c=labels, cmap="Spectral", edgecolors="k", s=25)
