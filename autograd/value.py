@@ -10,8 +10,7 @@ them all as a tuple in ``_in0``, and a node made micrograd's way keeps its own `
 function in ``_in1``), so most nodes are one object for the garbage collector to track
 rather than two. Only this module reads those slots: it passes them to an op's eager
 backward kernel as they are. ``parents`` gives them as an ordered tuple, repeats included.
-Every node is made by one of three constructors, one per way of storing inputs
-(:func:`_unary`, :func:`_binary`, :func:`_nary`).
+Every node is made by one constructor, :func:`_node`.
 """
 
 from __future__ import annotations
@@ -227,7 +226,7 @@ class Value:
 
     # --- building the graph ----------------------------------------------------------
     # + and * are most of every graph, so they compute their value inline (the tests
-    # check it is the table's arithmetic) and call the two-input constructor directly.
+    # check it is the table's arithmetic) and call the node constructor directly.
 
     def __add__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
@@ -235,7 +234,7 @@ class Value:
             if constant is None:
                 return NotImplemented
             other = constant
-        return _binary(ADD, self.data + other.data, self, other)
+        return _node(ADD, self.data + other.data, self, other)
 
     def __mul__(self, other: Value | Number) -> Value:
         if type(other) is not Value:
@@ -243,7 +242,7 @@ class Value:
             if constant is None:
                 return NotImplemented
             other = constant
-        return _binary(MUL, self.data * other.data, self, other)
+        return _node(MUL, self.data * other.data, self, other)
 
     def __radd__(self, other: Number) -> Value:
         constant = _operand(other)
@@ -290,7 +289,7 @@ class Value:
         # Inline like + and *: a network makes one per hidden neuron and sample. The
         # table's rule: 0 where x <= 0, else x (so nan passes through).
         x = self.data
-        return _unary(RELU, 0.0 if x <= 0.0 else x, self)
+        return _node(RELU, 0.0 if x <= 0.0 else x, self, None)
 
     def exp(self) -> Value:
         """Return ``e ** self`` (``inf`` past about 709.78)."""
@@ -416,51 +415,27 @@ def _user_op(symbol: str) -> UserOp:
     return op
 
 
-# --- the node constructors: one per way a node stores its inputs ---------------------
+# --- the node constructor --------------------------------------------------------------
 
 _new = object.__new__
 
 
-def _unary(op: Op, data: float, x: Value) -> Value:
-    """Return the node ``op(x)`` with value ``data``: recorded, or a leaf under no_grad."""
+def _node(op: Op, data: float, in0: Any, in1: Any) -> Value:
+    """Return the node ``op(...)`` with value ``data``: recorded, or a leaf under no_grad.
+
+    The inputs come as the node stores them: ``(x, None)`` for one input, ``(x, y)`` for
+    two, ``(inputs_tuple, None)`` for any number. Every node is made here.
+    """
     out: Value = _new(Value)
     out.data = data
     out.grad = 0.0
     out.label = ""
     if MODE.plain:
         out.op = op
-        out._in0 = x
-        out._in1 = None
+        out._in0 = in0
+        out._in1 = in1
         return out
-    return _finish_unusual(out, op, x, None)
-
-
-def _binary(op: Op, data: float, x: Value, y: Value) -> Value:
-    """Return the node ``op(x, y)`` with value ``data``: recorded, or a leaf under no_grad."""
-    out: Value = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    if MODE.plain:
-        out.op = op
-        out._in0 = x
-        out._in1 = y
-        return out
-    return _finish_unusual(out, op, x, y)
-
-
-def _nary(op: Op, data: float, inputs: tuple[Value, ...]) -> Value:
-    """Return the node ``op(*inputs)`` with value ``data`` (all inputs kept as one tuple)."""
-    out: Value = _new(Value)
-    out.data = data
-    out.grad = 0.0
-    out.label = ""
-    if MODE.plain:
-        out.op = op
-        out._in0 = inputs
-        out._in1 = None
-        return out
-    return _finish_unusual(out, op, inputs, None)
+    return _finish_unusual(out, op, in0, in1)
 
 
 def _finish_unusual(out: Value, op: Op, in0: Any, in1: Any) -> Value:
@@ -499,10 +474,10 @@ def apply(op: Op | str, *inputs: Value | Number) -> Value:
         raise TypeError(f"op {record.name!r} needs at least one input")
     data = record.eager_forward(*[v.data for v in values])
     if arity == 2:
-        return _binary(record, data, values[0], values[1])
+        return _node(record, data, values[0], values[1])
     if arity == 1:
-        return _unary(record, data, values[0])
-    return _nary(record, data, values)
+        return _node(record, data, values[0], None)
+    return _node(record, data, values, None)
 
 
 def _operand(x: object) -> Value | None:
@@ -546,7 +521,7 @@ def dots(
         # The table's rule on floats, Σ w_i x_i added left to right (the tests check it),
         # without a call per term: neurons make most nodes of a network.
         data = reduce(_add, map(_multiply, [w.data for w in ws], x_data), -0.0)
-        outs.append(_nary(DOT, data, ws + xs))
+        outs.append(_node(DOT, data, ws + xs, None))
     return outs
 
 
