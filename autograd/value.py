@@ -108,11 +108,13 @@ class Value:
     7.0
     """
 
-    __slots__ = ("data", "grad", "label", "op", "_in0", "_in1", "__dict__")
+    __slots__ = ("data", "grad", "op", "_in0", "_in1", "__dict__")
 
     data: float
     grad: float
-    label: str
+    #: A name for drawings and explanations. Most nodes have none, so it lives with the
+    #: node's other attributes, made only when set; this is what an unlabelled node reads.
+    label: str = ""
     op: Op | None
     _in0: Any
     _in1: Any
@@ -128,7 +130,8 @@ class Value:
         self.grad = 0.0
         if type(label) is not str:
             raise TypeError(f"a Value's label is a str, got {type(label).__name__} {label!r}")
-        self.label = label
+        if label:
+            self.label = label
         self.op = None
         self._in0 = None
         self._in1 = None
@@ -429,7 +432,6 @@ def _node(op: Op, data: float, in0: Any, in1: Any) -> Value:
     out: Value = _new(Value)
     out.data = data
     out.grad = 0.0
-    out.label = ""
     if MODE.plain:
         out.op = op
         out._in0 = in0
