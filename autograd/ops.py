@@ -187,10 +187,13 @@ class Op:
     one local derivative ``d out / d input_i`` per input. ``arity`` is the number of inputs,
     or ``None`` for ops that take any number (``sum``, ``dot``). ``symbol`` is how drawings
     show the op; ``caption(*input_data)``, when given, draws one node more precisely
-    (``**2`` for the power by the constant 2). ``roles`` names the inputs for drawings,
-    in order (empty for symmetric ops); an op of any arity may give a function of the
-    input count instead. ``functions`` declares new float functions its rules call with
-    ``m.call(name, ...)``. ``doc`` is the derivative in words.
+    (``**2`` for the power by the constant 2). ``functions`` declares new float functions
+    its rules call with ``m.call(name, ...)``. ``doc`` is the derivative in words.
+
+    ``roles`` names the inputs where their order matters, for drawings: one name per input
+    (``("numerator", "denominator")``), or ``()`` for symmetric ops. An op of any number of
+    inputs that gives roles takes its inputs in equal blocks, one block per role: ``dot``'s
+    ``("weight", "input")`` means ``w_1..w_n`` then ``x_1..x_n``.
 
     ``fast_backward``, when given, is the eager derivative written by hand for speed, with
     the signature of :attr:`eager_backward`; it must add the same terms in input order,
@@ -206,7 +209,7 @@ class Op:
     local_grads: GradsRule
     arity: int | None
     doc: str = ""
-    roles: tuple[str, ...] | Callable[[int], tuple[str, ...]] = ()
+    roles: tuple[str, ...] = ()
     caption: Callable[..., str] | None = field(default=None, repr=False)
     functions: Mapping[str, Callable[..., float]] = field(default_factory=dict, repr=False)
     fast_backward: EagerBackward | None = field(default=None, repr=False)
@@ -228,11 +231,6 @@ class Op:
             )
         FUNCTIONS.update(self.functions)
         OP_TABLE[self.name] = self
-
-    def input_roles(self, count: int) -> tuple[str, ...]:
-        """Return the role of each of ``count`` inputs ('' where the op is symmetric)."""
-        roles = self.roles(count) if callable(self.roles) else self.roles
-        return roles if len(roles) == count else ("",) * count
 
     # The eager readings of the rules, made on first use (so a rule may name an op that
     # is defined after it): floats in, a float out; and the backward kernel.
@@ -476,7 +474,7 @@ DOT = Op(
     fast_backward=_dot_fast_backward,
     arity=None,
     doc="inputs w_1..w_n, x_1..x_n: d(Σ w_i x_i)/dw_i = x_i, d(Σ w_i x_i)/dx_i = w_i",
-    roles=lambda count: ("weight",) * (count // 2) + ("input",) * (count // 2),
+    roles=("weight", "input"),
 )
 
 # softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow, no lost digits.
