@@ -58,6 +58,11 @@ class Op:
     or ``None`` for ops that take any number (``sum``, ``dot``). ``exponent`` is set only
     for the power-by-a-number family made by :func:`power_by`.
 
+    ``roles`` names the inputs where their order matters, for drawings: one name per input
+    (``("numerator", "denominator")``), or ``()`` for symmetric ops. An op of any number of
+    inputs that gives roles takes its inputs in equal blocks, one block per role: ``dot``'s
+    ``("weight", "input")`` means ``w_1..w_n`` then ``x_1..x_n``.
+
     ``eager_forward(*floats)`` and ``eager_backward(node, g)`` are derived from the rules
     when the record is made; ``kernel_source`` shows the code they were compiled from.
     An op of any number of inputs may give ``float_backward``, its rule written as a loop
@@ -71,6 +76,7 @@ class Op:
     arity: int | None
     doc: str = ""
     exponent: float | None = None
+    roles: tuple[str, ...] = ()
     float_backward: Callable[[Any, float], None] | None = field(default=None, repr=False)
     eager_forward: Callable[..., float] = field(init=False, repr=False)
     eager_backward: Callable[[Any, float], None] = field(init=False, repr=False)
@@ -138,6 +144,7 @@ DIV = Op(
     local_grads=lambda m, out, x, y: (m.div(1.0, y), m.div(-out, y)),
     arity=2,
     doc="d(x/y)/dx = 1/y, d(x/y)/dy = -(x/y)/y",
+    roles=("numerator", "denominator"),
 )
 
 
@@ -156,6 +163,7 @@ POW = Op(
     local_grads=_pow_grads,
     arity=2,
     doc="d(x**y)/dx = y * x**(y-1), d(x**y)/dy = x**y * log(x)",
+    roles=("base", "exponent"),
 )
 
 
@@ -271,6 +279,7 @@ DOT = Op(
     float_backward=_dot_float_backward,
     arity=None,
     doc="inputs w_1..w_n, x_1..x_n: d(Σ w_i x_i)/dw_i = x_i, d(Σ w_i x_i)/dx_i = w_i",
+    roles=("weight", "input"),
 )
 
 # softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^-|x|): no overflow, no lost digits.
