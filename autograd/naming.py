@@ -140,7 +140,7 @@ def format_constant(x: float) -> str:
 # --- names for a whole graph -----------------------------------------------------------
 
 
-def display_names(order: Sequence[Value]) -> dict[Value, str]:
+def display_names(order: Sequence[Value], *, groups: NodeGroups | None = None) -> dict[Value, str]:
     """Return one short display name per node of ``order`` (a topological order).
 
     A label wins (short form for ``nn`` parameters); a constant is named by its value or its
@@ -155,7 +155,7 @@ def display_names(order: Sequence[Value]) -> dict[Value, str]:
     binding: dict[Value, int] = {}
     taken = {short_label(node.label) for node in order if node.label}
     constants = _constant_names(order)
-    neuron_nodes = _neuron_node_names(node_groups(order))
+    neuron_nodes = _neuron_node_names(node_groups(order) if groups is None else groups)
     for node in order:
         if node.label:
             names[node] = short_label(node.label)
