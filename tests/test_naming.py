@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from programs import Program, programs, run
 
 from autograd import Value, dot, sum_values, topological_order
 from autograd.naming import (
@@ -276,3 +278,18 @@ def test_a_sum_of_generated_names_is_counted_not_listed() -> None:
     long_names = [Value(float(i), label=f"rather_long_name_{i}") for i in range(2)]
     squares = [x * x for x in long_names]
     assert names_in_order(sum_values(squares))[-1] == "Σ of 2"
+
+
+@settings(max_examples=100, deadline=None)
+@given(program=programs(max_inputs=4, max_steps=15))
+def test_no_node_of_a_random_graph_is_named_by_a_bare_op_symbol(program: Program) -> None:
+    leaves = [Value(x, label=f"x{i}") for i, x in enumerate(program.inputs)]
+    order = topological_order(run(program, leaves))
+    names = display_names(order)
+    symbols = {op.symbol for op in OP_TABLE.values()} | {"**2", "**-1", "*", "-"}
+    assert set(names) == set(order)
+    for node in order:
+        assert names[node] and names[node] not in symbols
+        assert len(names[node]) <= MAX_NAME_LENGTH or node.label or is_constant(node)
+    built = [names[node] for node in order if node.op is not None]
+    assert len(built) == len(set(built))  # results never share a name
