@@ -401,7 +401,7 @@ def graph_source(
     highlighted_nodes: Collection[Any] = (),
     highlighted_edges: Collection[tuple[Any, int]] = (),
     caption: str = "",
-    plan: Any = None,
+    plan: _Plan | None = None,
 ) -> str:
     """Return the DOT text of the nodes in ``order`` (a topological order of Values).
 
@@ -416,7 +416,7 @@ def graph_source(
     (``(consumer, input number)``) are drawn in red.
     """
     _check_rankdir(rankdir)
-    plan = plan if isinstance(plan, _Plan) else _Plan(order)
+    plan = plan if plan is not None else _Plan(order)
     style = _NodeStyle(rankdir, show_grad, grad_texts, fills or {}, highlighted_nodes)
     lines = _header("glassgrad", rankdir, caption)
     drawn: set[Value] = set(plan.hidden)

@@ -115,7 +115,8 @@ def input_roles(node: Value) -> tuple[str, ...]:
     """Return the role of each input of ``node`` from its op's record, ``''`` where none.
 
     ``a / b`` gives ``("numerator", "denominator")``; a ``Σ w·x`` of two pairs gives
-    ``("weight 1", "weight 2", "input 1", "input 2")``; ``a + b`` gives ``("", "")``.
+    ``("weight 1", "weight 2", "input 1", "input 2")``, and for a neuron's sum (whose last
+    input is a constant 1) the last weight is ``"bias"``; ``a + b`` gives ``("", "")``.
     """
     op = node.op
     if op is None:
@@ -127,7 +128,11 @@ def input_roles(node: Value) -> tuple[str, ...]:
     if op.arity is not None:
         return roles
     block = count // len(roles)
-    return tuple(f"{role} {number}" for role in roles for number in range(1, block + 1))
+    named = [f"{role} {number}" for role in roles for number in range(1, block + 1)]
+    if _neuron_call(node) is not None:  # nn's bias trick: the last pair is b times 1
+        named[block - 1] = "bias"
+        named[-1] = "bias's input 1"
+    return tuple(named)
 
 
 def format_constant(x: float) -> str:

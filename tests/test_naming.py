@@ -146,6 +146,18 @@ def test_input_roles_come_from_the_op_table() -> None:
     assert input_roles(a) == ()
 
 
+def test_a_neurons_bias_is_named_as_such() -> None:
+    neuron = Neuron(2, seed=0)
+    total = neuron([3.0, 4.0]).parents[0]
+    assert input_roles(total) == (
+        "weight 1",
+        "weight 2",
+        "bias",
+        *("input 1", "input 2"),
+        ("bias's input 1"),
+    )
+
+
 # --- nn graphs -----------------------------------------------------------------------------
 
 
