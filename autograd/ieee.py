@@ -28,6 +28,10 @@ def _is_odd_integer(y: float) -> bool:
     return y % 2.0 == 1.0
 
 
+def _is_integer(y: float) -> bool:
+    return y == math.floor(y)
+
+
 def safe_div(x: float, y: float) -> float:
     """Return ``x / y`` with IEEE results: ``1/0 = inf``, ``-1/0 = -inf``, ``0/0 = nan``."""
     try:
@@ -45,7 +49,13 @@ def safe_pow(x: float, y: float) -> float:
     except ZeroDivisionError:  # 0.0 ** negative: a pole, signed for odd integer exponents
         return math.copysign(math.inf, x) if _is_odd_integer(y) else math.inf
     except OverflowError:
-        return -math.inf if x < 0.0 and _is_odd_integer(y) else math.inf
+        # Python raises this for a result too large, also when it would be complex (a
+        # negative base, a fractional exponent): C's pow gives nan for that whatever its size.
+        if x > 0.0:
+            return math.inf
+        if not _is_integer(y):
+            return math.nan
+        return -math.inf if _is_odd_integer(y) else math.inf
     if type(result) is complex:  # negative base, fractional exponent
         return math.nan
     return result  # type: ignore[no-any-return]
