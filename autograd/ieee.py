@@ -88,11 +88,15 @@ def safe_log1p(x: float) -> float:
 
 
 def stable_sigmoid(x: float) -> float:
-    """Return ``1 / (1 + e^-x)`` without overflow for any x."""
-    if x >= 0.0:
+    """Return ``1 / (1 + e^-x)`` without an exception for any x: 0.0 below about -709.78.
+
+    This is PyTorch's float64 formula, so results are the same bit for bit. (Below
+    -709.78 the true value is subnormal, down to 5e-324 at -744.4; PyTorch gives 0.0 there.)
+    """
+    try:
         return 1.0 / (1.0 + math.exp(-x))
-    e = safe_exp(x)
-    return e / (1.0 + e)
+    except OverflowError:  # e^-x is inf, and 1 / inf is 0
+        return 0.0
 
 
 class FloatMath:
