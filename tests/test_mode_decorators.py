@@ -205,16 +205,19 @@ def test_no_grad_applies_inside_a_decorated_coroutine_across_its_awaits() -> Non
 def test_other_tasks_record_while_a_decorated_coroutine_is_suspended() -> None:
     x = Value(1.0)
 
-    @no_grad()
-    async def quiet() -> Value:
-        await asyncio.sleep(0.01)
-        return x * 2.0
-
-    async def recording() -> Value:
-        await asyncio.sleep(0)  # runs while quiet() waits
-        return x * 2.0
-
     async def both() -> list[Value]:
+        recorded_first = asyncio.Event()
+
+        @no_grad()
+        async def quiet() -> Value:
+            await recorded_first.wait()
+            return x * 2.0
+
+        async def recording() -> Value:
+            result = x * 2.0  # runs while quiet() is suspended in its await
+            recorded_first.set()
+            return result
+
         return list(await asyncio.gather(quiet(), recording()))
 
     quiet_result, recorded = asyncio.run(both())
