@@ -1,10 +1,10 @@
-"""Powers on a grid of extreme inputs, value and both derivatives, against PyTorch float64.
+"""Powers on a grid of extreme inputs: against PyTorch float64, and equal on every path.
 
 Bases and exponents include ±0.0, ±inf, nan, the largest and smallest floats, and negative
 bases with integer and fractional exponents. Results are compared bit for bit: nan equals
 nan, and the sign of an infinity counts, and so does the sign of a zero value. A zero
 gradient is +0.0 in glassgrad where PyTorch may give -0.0: leaf gradients accumulate, and
-0.0 + -0.0 is 0.0.
+0.0 + -0.0 is 0.0. ``backward()``, ``grad()`` and ``compile`` give the same results.
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ from typing import Any
 
 import pytest
 
-from autograd import Value
-
-pytestmark = pytest.mark.torch
+from autograd import Value, compile, grad
 
 inf, nan = math.inf, math.nan
 
@@ -70,6 +68,7 @@ def mismatches(
     ]
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("exponent", EXPONENTS, ids=repr)
 def test_a_value_exponent_matches_torch_pow_of_two_tensors(exponent: float, torch: Any) -> None:
     wrong = []
@@ -83,6 +82,7 @@ def test_a_value_exponent_matches_torch_pow_of_two_tensors(exponent: float, torc
     assert wrong == []
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("exponent", EXPONENTS, ids=repr)
 def test_a_number_exponent_gives_what_a_value_exponent_gives(exponent: float, torch: Any) -> None:
     """``x ** k`` is C's ``pow(x, k)`` for every k: torch.pow with a tensor exponent."""
@@ -96,6 +96,7 @@ def test_a_number_exponent_gives_what_a_value_exponent_gives(exponent: float, to
     assert wrong == []
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("exponent", EXPONENTS, ids=repr)
 def test_a_number_exponent_matches_torch_pow_with_a_number_where_torch_has_no_shortcut(
     exponent: float, torch: Any
@@ -115,6 +116,7 @@ def test_a_number_exponent_matches_torch_pow_with_a_number_where_torch_has_no_sh
     assert wrong == []
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize(
     ("base", "exponent", "glassgrad", "torch_result"),
     [
@@ -132,6 +134,7 @@ def test_one_half_powers_differ_from_torch_with_a_number_exactly_as_the_readme_s
     assert identical(torch.pow(tensor(torch, base), exponent).item(), torch_result)
 
 
+@pytest.mark.torch
 @pytest.mark.parametrize("exponent", [0.5, -0.5])
 def test_one_half_powers_on_the_grid_differ_from_torch_only_at_minus_zero_and_minus_infinity(
     exponent: float, torch: Any
@@ -148,3 +151,27 @@ def test_one_half_powers_on_the_grid_differ_from_torch_only_at_minus_zero_and_mi
         else:
             differing.append(repr(base))
     assert differing == ["-0.0", "-inf"]
+
+
+@pytest.mark.parametrize("exponent", EXPONENTS, ids=repr)
+def test_grad_and_a_compiled_step_give_what_backward_gives(exponent: float) -> None:
+    def powers(x: Value, y: Value) -> Value:
+        return x**y + x**exponent
+
+    compiled_x, compiled_y = Value(0.0), Value(exponent)
+    step = compile(powers(compiled_x, compiled_y))
+    checks = (identical, identical_gradient, identical_gradient)
+    wrong = []
+    for base in BASES:
+        x, y = Value(base), Value(exponent)
+        out = powers(x, y)
+        out.backward()
+        expected = (out.data, x.grad, y.grad)
+        from_grad = (out.data, *[g.data for g in grad(powers(x, y), [x, y])])
+        compiled_x.data = base
+        compiled_x.grad = compiled_y.grad = 0.0
+        from_step = (step(), compiled_x.grad, compiled_y.grad)
+        for path, got in (("grad()", from_grad), ("compiled", from_step)):
+            if not all(check(g, e) for check, g, e in zip(checks, got, expected)):
+                wrong.append(f"{path} at base {base!r}: {got!r}, backward() {expected!r}")
+    assert wrong == []
