@@ -25,6 +25,10 @@ def _is_odd_integer(y: float) -> bool:
     return y % 2.0 == 1.0
 
 
+def _is_integer(y: float) -> bool:
+    return y == math.floor(y)
+
+
 def safe_div(x: float, y: float) -> float:
     """Return ``x / y`` with IEEE results: ``1/0 = inf``, ``-1/0 = -inf``, ``0/0 = nan``."""
     try:
@@ -42,7 +46,13 @@ def safe_pow(x: float, y: float) -> float:
     except ZeroDivisionError:  # 0.0 ** negative: a pole, signed for odd integer exponents
         return math.copysign(math.inf, x) if _is_odd_integer(y) else math.inf
     except OverflowError:
-        return -math.inf if x < 0.0 and _is_odd_integer(y) else math.inf
+        # Python raises this for a result too large, also when it would be complex (a
+        # negative base, a fractional exponent): C's pow gives nan for that whatever its size.
+        if x > 0.0:
+            return math.inf
+        if not _is_integer(y):
+            return math.nan
+        return -math.inf if _is_odd_integer(y) else math.inf
     if type(result) is complex:  # negative base, fractional exponent
         return math.nan
     return result  # type: ignore[no-any-return]
@@ -75,8 +85,12 @@ def safe_log1p(x: float) -> float:
 
 
 def stable_sigmoid(x: float) -> float:
-    """Return ``1 / (1 + e^-x)`` without overflow for any x."""
-    if x >= 0.0:
+    """Return ``1 / (1 + e^-x)`` without an exception for any x: 0.0 below about -709.78.
+
+    This is PyTorch's float64 formula, so results are the same bit for bit. (Below
+    -709.78 the true value is subnormal, down to 5e-324 at -744.4; PyTorch gives 0.0 there.)
+    """
+    try:
         return 1.0 / (1.0 + math.exp(-x))
-    e = safe_exp(x)
-    return e / (1.0 + e)
+    except OverflowError:  # e^-x is inf, and 1 / inf is 0
+        return 0.0

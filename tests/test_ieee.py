@@ -69,6 +69,10 @@ EXTREMES: list[tuple[str, Callable[..., Any], tuple[float, ...], float | None]] 
     ("nan ** 2", lambda x: x**2, (nan,), nan),
     ("nan / 2", lambda x, y: x / y, (nan, 2.0), nan),
     ("(-10) ** 401", lambda x: x**401, (-10.0,), -inf),
+    # A fractional power of a negative number is nan even where its size would overflow.
+    ("(-10) ** 400.5", lambda x: x**400.5, (-10.0,), nan),
+    ("(-1e308) ** 1.5", lambda x: x**1.5, (-1e308,), nan),
+    ("x ** y at (-1e308, 2.5)", lambda x, y: x**y, (-1e308, 2.5), nan),
     ("(-0) ** -1", lambda x: x**-1, (-0.0,), -inf),
     ("exp(inf)", lambda x: x.exp(), (inf,), inf),
     ("exp(-inf)", lambda x: x.exp(), (-inf,), 0.0),
