@@ -33,6 +33,7 @@ from typing import Any
 import nn
 from autograd import Value, no_grad, topological_order
 from nn.digits_demo import run_digits
+from nn.plots import pyplot, save_loss_curve
 
 __all__ = ["main", "parse_args", "output_problem", "run_moons", "dot_source", "Recipe", "RECIPES"]
 
@@ -255,26 +256,10 @@ def output_problem(out: Path) -> str | None:
 def _plots(
     model: nn.MLP, X: list[list[float]], labels: list[int], history: nn.History, out: Path
 ) -> list[Path]:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print(
-            "skipped the plots: matplotlib is not installed "
-            "(pip install 'glassgrad[plots]', or run 'make demo')",
-            file=sys.stderr,
-        )
+    plt = pyplot()
+    if plt is None:
         return []
-    figure, axes = plt.subplots(figsize=(5, 3.5))
-    axes.plot(range(1, len(history.loss) + 1), history.loss)
-    axes.set_xlabel("epoch")
-    axes.set_ylabel("loss (hinge + L2)")
-    axes.set_title("training loss")
-    figure.tight_layout()
-    figure.savefig(out / "loss.png", dpi=100)
-    plt.close(figure)
+    save_loss_curve(plt, history.loss, "hinge + L2", out / "loss.png")
 
     xs = [p[0] for p in X]
     ys = [p[1] for p in X]

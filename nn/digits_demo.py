@@ -8,7 +8,6 @@ pixels scaled to [0, 1]. It prints the held-out accuracy and writes ``model.json
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import nn
 from autograd import Value, no_grad
 from nn.digits import DIGITS_SIDE
+from nn.plots import pyplot, save_loss_curve
 
 __all__ = ["run_digits", "predict_classes", "confusion_matrix", "LEARNING_RATE"]
 
@@ -113,26 +113,10 @@ def _plots(
     classes: int,
     out: Path,
 ) -> list[Path]:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        print(
-            "skipped the plots: matplotlib is not installed "
-            "(pip install 'glassgrad[plots]', or run 'make demo')",
-            file=sys.stderr,
-        )
+    plt = pyplot()
+    if plt is None:
         return []
-    figure, axes = plt.subplots(figsize=(5, 3.5))
-    axes.plot(range(1, len(history.loss) + 1), history.loss)
-    axes.set_xlabel("epoch")
-    axes.set_ylabel("loss (cross-entropy)")
-    axes.set_title("training loss")
-    figure.tight_layout()
-    figure.savefig(out / "loss.png", dpi=100)
-    plt.close(figure)
+    save_loss_curve(plt, history.loss, "cross-entropy", out / "loss.png")
 
     counts = confusion_matrix(y_test, predictions, classes)
     figure, axes = plt.subplots(figsize=(5.5, 5))
