@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from autograd.graph import topological_order
-from autograd.ops import FLOAT_MATH, Op, RuleMath
-from autograd.value import UserOp, Value, user_backward_error
+from autograd.ops import FLOAT_MATH, Op, RuleMath, UserOp
+
+if TYPE_CHECKING:
+    from autograd.value import Value
 
 __all__ = [
     "backpropagate",
@@ -36,6 +38,7 @@ __all__ = [
     "local_grads",
     "backward_checked",
     "check_forward",
+    "user_backward_error",
 ]
 
 
@@ -46,7 +49,7 @@ class GradStore(Protocol):
     def add(self, node: Value, term: Any) -> None: ...
 
 
-class GradDict(dict[Value, Any]):
+class GradDict(dict[Any, Any]):
     """Gradients in a dict, for walks that leave ``.grad`` alone."""
 
     def add(self, node: Value, term: Any) -> None:
@@ -67,7 +70,7 @@ class GradSlots:
 
 
 #: Called once per term: ``observe(node, input_number, parent, node_grad, local, term)``.
-Observer = Callable[[Value, int, Value, Any, Any, Any], None]
+Observer = Callable[["Value", int, "Value", Any, Any, Any], None]
 
 
 def data_of(node: Value) -> float:
@@ -148,6 +151,17 @@ def backpropagate(
             if observe is not None:
                 observe(node, input_number, parent, g, local_grad, term)
             grads.add(parent, term)
+
+
+def user_backward_error(node: Value, error: Exception) -> Exception:
+    """Return ``error`` (same type where possible) naming the node whose hand-written
+    ``_backward`` raised it."""
+    name = f"{node.label!r}" if node.label else "without a label"
+    message = f"the _backward of node {name} (op {node.symbol!r}) raised: {error}"
+    try:
+        return type(error)(message)
+    except Exception:  # an exception type that takes other arguments
+        return RuntimeError(message)
 
 
 # --- anomaly mode (opt in; kept off the hot path) ------------------------------------

@@ -14,12 +14,10 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from autograd.ieee import safe_div, safe_exp, safe_log, safe_log1p, safe_pow, stable_sigmoid
+from autograd.registry import FUNCTIONS, op_named
 
 if TYPE_CHECKING:
     from autograd.ops import Op
-
-# The op table reads its rules through this module, so this module reaches the table's
-# registries (ops by name, declared functions, the float reader) only when called.
 
 __all__ = [
     "Sym",
@@ -50,8 +48,6 @@ NAMESPACE: dict[str, Any] = {
 
 def namespace() -> dict[str, Any]:
     """Return the names generated code may call: :data:`NAMESPACE` and ops' functions."""
-    from autograd.ops import FUNCTIONS
-
     names = dict(NAMESPACE)
     names.update({f"_fn_{name}": function for name, function in FUNCTIONS.items()})
     return names
@@ -175,13 +171,9 @@ class CodeMath:
 
     def apply(self, op: Op | str, *inputs: Any) -> Any:
         # Another op's forward rule, written out in place.
-        from autograd.ops import op_named
-
         return op_named(op).forward(self, *inputs)
 
     def call(self, name: str, *inputs: Any) -> Sym:
-        from autograd.ops import FUNCTIONS
-
         if name not in FUNCTIONS:
             raise KeyError(f"no op declares a function named {name!r}")
         return self._call(f"_fn_{name}", *inputs)
@@ -210,17 +202,15 @@ EagerBackward = Callable[[float, float, Any, Any], None]
 
 
 def eager_kernels(op: Op) -> tuple[Kernel, EagerBackward, str]:
-    """Return ``(forward, backward, source)``: the op's rules read on floats.
+    """Return ``(forward, backward, source)`` for an op with a fixed number of inputs.
 
     ``forward(*input_data)`` computes the value. ``backward(g, out, in0, in1)`` adds ``g``
-    times each local derivative to the ``.grad`` of the inputs, passed as a node stores
-    them: for one or two inputs the Values themselves (``in1`` is None for one), for any
-    number of inputs a tuple of them in ``in0``. For a fixed number of inputs both are
-    compiled from the rules' code text, so eager backward and the compiler run the same
-    arithmetic.
+    times each local derivative to the ``.grad`` of the inputs, the Values themselves as a
+    node passes them (``in1`` is None for one input). Both are compiled from the rules'
+    code text, so eager backward and the compiler run the same arithmetic.
     """
     if op.arity is None:
-        return _any_arity_kernels(op)
+        raise ValueError(f"op {op.name!r} takes any number of inputs; it has no fixed kernel")
     inputs = [f"x{i}" for i in range(op.arity)]
     parents = ["p0", "p1"] if op.arity == 1 else [f"p{i}" for i in range(op.arity)]
     contributions = [_text(Sym("g") * d) for d in local_grad_exprs(op, "out", inputs)]
@@ -233,23 +223,3 @@ def eager_kernels(op: Op) -> tuple[Kernel, EagerBackward, str]:
     names = namespace()
     exec(compile(source, f"<glassgrad kernel {op.name} {op.symbol}>", "exec"), names)
     return names["forward"], names["backward"], source
-
-
-def _any_arity_kernels(op: Op) -> tuple[Kernel, EagerBackward, str]:
-    """The rules called on floats, for an op that takes any number of inputs."""
-    from autograd.ops import FLOAT_MATH
-
-    forward_rule = op.forward
-    grads_rule = op.local_grads
-
-    def forward(*inputs: float) -> float:
-        return forward_rule(FLOAT_MATH, *inputs)  # type: ignore[no-any-return]
-
-    def backward(g: float, out: float, parents: tuple[Any, ...], _: None) -> None:
-        local = grads_rule(FLOAT_MATH, out, *[p.data for p in parents])
-        for parent, local_grad in zip(parents, local):
-            parent.grad += g * local_grad
-
-    if op.fast_backward is not None:
-        return forward, op.fast_backward, "(rules called on floats; backward written by hand)"
-    return forward, backward, "(rules called on floats: the op takes any number of inputs)"

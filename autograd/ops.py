@@ -40,12 +40,14 @@ from typing import Any, Protocol, TypeVar
 
 from autograd.codegen import CODE_MATH, CodeMath, EagerBackward, Sym, eager_kernels
 from autograd.ieee import safe_div, safe_exp, safe_log, safe_log1p, safe_pow, stable_sigmoid
+from autograd.registry import FUNCTIONS, OP_TABLE, op_named
 
 __all__ = [
     "RuleMath",
     "FloatMath",
     "FLOAT_MATH",
     "Op",
+    "UserOp",
     "op_named",
     "OP_TABLE",
     "FUNCTIONS",
@@ -104,22 +106,6 @@ class RuleMath(Protocol[N, B]):
 ForwardRule = Callable[..., Any]
 #: A derivative rule: ``local_grads(m, out, *inputs)`` returns one derivative per input.
 GradsRule = Callable[..., Sequence[Any]]
-
-#: Float functions that records declared for ``m.call(name, ...)``, by name.
-FUNCTIONS: dict[str, Callable[..., float]] = {}
-
-#: Every op defined so far, by name (the built-in ones and any a user defines).
-OP_TABLE: dict[str, Op] = {}
-
-
-def op_named(op: Op | str) -> Op:
-    """Return the op record ``op`` names (or ``op`` itself); a KeyError names unknown ones."""
-    if isinstance(op, Op):
-        return op
-    try:
-        return OP_TABLE[op]
-    except KeyError:
-        raise KeyError(f"no op named {op!r}; known ops: {', '.join(sorted(OP_TABLE))}") from None
 
 
 class FloatMath:
@@ -236,21 +222,27 @@ class Op:
     # is defined after it): floats in, a float out; and the backward kernel.
 
     @cached_property
+    def _eager(self) -> tuple[Callable[..., float], EagerBackward, str]:
+        if self.arity is None:
+            return _float_reader(self)
+        return eager_kernels(self)
+
+    @property
     def eager_forward(self) -> Callable[..., float]:
         """The forward rule on floats: ``eager_forward(*input_data)``."""
-        return eager_kernels(self)[0]
+        return self._eager[0]
 
     @cached_property
     def eager_backward(self) -> EagerBackward:
         """``eager_backward(g, out, in0, in1)``: add ``g`` × each local derivative to the
         inputs' ``.grad``; a node passes its inputs as it stores them (see
         :mod:`autograd.value`): one or two Values, or all of them as a tuple in ``in0``."""
-        return eager_kernels(self)[1]
+        return self._eager[1]
 
-    @cached_property
+    @property
     def kernel_source(self) -> str:
         """The Python source the eager functions were compiled from."""
-        return eager_kernels(self)[2]
+        return self._eager[2]
 
     def __repr__(self) -> str:
         return f"Op({self.name!r}, symbol={self.symbol!r})"
@@ -305,6 +297,73 @@ def _check_rules(op: Op) -> None:
         raise ValueError(
             f"op {op.name!r}: local_grads returned {given} derivatives for {count} inputs"
         )
+
+
+def _float_reader(op: Op) -> tuple[Callable[..., float], EagerBackward, str]:
+    """The rules called on floats, for an op that takes any number of inputs."""
+    forward_rule = op.forward
+    grads_rule = op.local_grads
+
+    def forward(*inputs: float) -> float:
+        return forward_rule(FLOAT_MATH, *inputs)  # type: ignore[no-any-return]
+
+    def backward(g: float, out: float, parents: tuple[Any, ...], _: None) -> None:
+        local = grads_rule(FLOAT_MATH, out, *[p.data for p in parents])
+        for parent, local_grad in zip(parents, local):
+            parent.grad += g * local_grad
+
+    if op.fast_backward is not None:
+        return forward, op.fast_backward, "(rules called on floats; backward written by hand)"
+    return forward, backward, "(rules called on floats: the op takes any number of inputs)"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class UserOp(Op):
+    """The op of a node made micrograd's way, ``Value(data, children, op)``.
+
+    Its backward is the node's own ``_backward`` function (kept in the node, passed to the
+    kernel as ``in1``), which only eager ``backward()`` can run: there are no rules for
+    ``grad``, ``compile`` or ``explain`` to read, and they say so. One record per symbol,
+    made on demand; not a table op, so not in :data:`OP_TABLE`.
+    """
+
+    def __post_init__(self) -> None:
+        pass
+
+
+def _run_user_backward(g: float, out: float, children: tuple[Any, ...], function: Any) -> None:
+    if function is not None:
+        function()
+
+
+def _no_rules(m: Any, *inputs: Any) -> Any:
+    raise TypeError(
+        "this node was made micrograd's way, Value(data, children, op), with a hand-written "
+        "_backward; only backward() can run it. Define the op as an autograd.Op record to "
+        "use grad(), compile(), explain() or backward_steps() on it"
+    )
+
+
+_USER_OPS: dict[str, UserOp] = {}
+
+
+def user_op(symbol: str) -> UserOp:
+    """Return the op of nodes made micrograd's way with the symbol ``symbol``."""
+    if not isinstance(symbol, str):
+        raise TypeError(f"_op is the op's name as a str, got {type(symbol).__name__}")
+    op = _USER_OPS.get(symbol)
+    if op is None:
+        op = UserOp(
+            "user_backward",
+            symbol,
+            forward=_no_rules,
+            local_grads=_no_rules,
+            arity=None,
+            doc="a hand-written _backward",
+            fast_backward=_run_user_backward,
+        )
+        _USER_OPS[symbol] = op
+    return op
 
 
 # --- the table -----------------------------------------------------------------------

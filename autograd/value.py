@@ -18,11 +18,11 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from functools import reduce
 from numbers import Real
 from typing import Any, cast
 
+from autograd.backprop import backward_checked, check_forward, user_backward_error
 from autograd.graph import backward_order
 from autograd.mode import MODE
 from autograd.ops import (
@@ -42,7 +42,9 @@ from autograd.ops import (
     SUM,
     TANH,
     Op,
+    UserOp,
     op_named,
+    user_op,
 )
 
 __all__ = [
@@ -55,8 +57,6 @@ __all__ = [
     "logsumexp",
     "softmax_shift",
     "as_float",
-    "UserOp",
-    "user_backward_error",
 ]
 
 Number = float | int
@@ -144,7 +144,7 @@ class Value:
                         f"got {type(child).__name__} {child!r}"
                     )
             if MODE.grad_enabled:
-                self.op = _user_op(_op)
+                self.op = user_op(_op)
                 self._in0 = children
 
     @property
@@ -202,7 +202,7 @@ class Value:
                 "Value(data, (a, b), 'op') first"
             )
         if not isinstance(self.op, UserOp):
-            self.op = _user_op(self.symbol)
+            self.op = user_op(self.symbol)
             self._in0 = parents
         self._in1 = function
 
@@ -343,8 +343,6 @@ class Value:
                 node.grad = 0.0
         self.grad += seed
         if MODE.anomaly:
-            from autograd.backprop import backward_checked
-
             backward_checked(order)
             return
         # The speed path of the chain rule: each op's eager kernel, compiled from its
@@ -360,63 +358,6 @@ class Value:
             if isinstance(node.op, UserOp):
                 raise user_backward_error(node, error) from error
             raise
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class UserOp(Op):
-    """The op of a node made micrograd's way, ``Value(data, children, op)``.
-
-    Its backward is the node's own ``_backward`` function (kept in the node), which only
-    eager ``backward()`` can run: there are no rules for ``grad``, ``compile`` or
-    ``explain`` to read, and they say so.
-    """
-
-    def __post_init__(self) -> None:
-        pass  # made per symbol on demand; not a table op, so not in OP_TABLE
-
-
-def user_backward_error(node: Value, error: Exception) -> Exception:
-    """Return ``error`` (same type where possible) with the node it came from named."""
-    name = f"{node.label!r}" if node.label else "without a label"
-    message = f"the _backward of node {name} (op {node.symbol!r}) raised: {error}"
-    try:
-        return type(error)(message)
-    except Exception:  # an exception type that takes other arguments
-        return RuntimeError(message)
-
-
-def _run_user_backward(g: float, out: float, children: tuple[Value, ...], function: Any) -> None:
-    if function is not None:
-        function()
-
-
-def _no_rules(m: Any, *inputs: Any) -> Any:
-    raise TypeError(
-        "this node was made micrograd's way, Value(data, children, op), with a hand-written "
-        "_backward; only backward() can run it. Define the op as an autograd.Op record to "
-        "use grad(), compile(), explain() or backward_steps() on it"
-    )
-
-
-_USER_OPS: dict[str, UserOp] = {}
-
-
-def _user_op(symbol: str) -> UserOp:
-    if not isinstance(symbol, str):
-        raise TypeError(f"_op is the op's name as a str, got {type(symbol).__name__}")
-    op = _USER_OPS.get(symbol)
-    if op is None:
-        op = UserOp(
-            "user_backward",
-            symbol,
-            forward=_no_rules,
-            local_grads=_no_rules,
-            arity=None,
-            doc="a hand-written _backward",
-            fast_backward=_run_user_backward,
-        )
-        _USER_OPS[symbol] = op
-    return op
 
 
 # --- the node constructor --------------------------------------------------------------
@@ -444,8 +385,6 @@ def _node(op: Op, data: float, in0: Any, in1: Any) -> Value:
 def _finish_unusual(out: Value, op: Op, in0: Any, in1: Any) -> Value:
     """Finish a result node under ``no_grad`` (a leaf) or ``detect_anomaly`` (checked)."""
     if MODE.anomaly:
-        from autograd.backprop import check_forward
-
         check_forward(op, out.data, in0 if type(in0) is tuple else (in0, in1)[: op.arity])
     if MODE.grad_enabled:
         out.op = op
