@@ -6,6 +6,8 @@
   terms that made it (each use's gradient times the local derivative) and a drawing with
   the nodes done, current and pending in different colours.
 * :func:`explain` (from :mod:`autograd.explain`) writes a gradient as a sum over paths.
+* :func:`explore` (from :mod:`autograd.explore`) is all of it in one interactive page that
+  needs no kernel and no network: steps, zoom, a panel per value, collapsible layers.
 
 Drawings are :class:`~autograd.dotfile.Drawing` objects: ``.source`` is deterministic DOT
 text, ``.pipe(format)`` and ``.save(path)`` render with Graphviz, and Jupyter shows them
@@ -33,10 +35,12 @@ __all__ = [
     "draw_dot",
     "backward_steps",
     "explain",
+    "explore",
     "BackwardStep",
     "GradientTerm",
     "Drawing",
     "Explanation",
+    "Explorer",
     "GraphvizNotFoundError",
     "FILL_DONE",
     "FILL_CURRENT",
@@ -233,3 +237,7 @@ def backward_steps(root: Value, grad: float = 1.0) -> list[BackwardStep]:
         BackwardStep(walk, index, node, grads[node], tuple(terms.get(node, ())))
         for index, node in enumerate(order)
     ]
+
+
+# The explorer builds on backward_steps above, so it is imported once that exists.
+from autograd.explore import Explorer, explore  # noqa: E402
