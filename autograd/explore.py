@@ -69,10 +69,10 @@ STEP_KINDS = ("backward", "forward")
 #: layer collapsed (``MLP(2, [16, 16, 1])`` on one input has 407).
 AUTO_COLLAPSE_NODES = 150
 
-#: Up to this many drawn values, every value's panel explains its gradient as paths;
-#: beyond it (the explanations cost time and page size per value) only leaves and
-#: labelled values do.
-EXPLAIN_LIMIT = 600
+#: Up to this many drawn values, every value's panel explains its gradient as paths.
+#: Each explanation walks the graph, so beyond it the panel points to ``explain`` in
+#: Python instead (a 4,676-value graph would take half a minute to explain value by value).
+EXPLAIN_LIMIT = 800
 
 #: How many of a value's paths from the root its panel lists (all are counted).
 MAX_PATHS_SHOWN = 6
@@ -310,7 +310,7 @@ class Explorer:
     def _data(self) -> dict[str, Any]:
         """Everything the page's script needs, as JSON-ready values."""
         layout = self.layout
-        explain_all = len(self.order) <= EXPLAIN_LIMIT
+        explained = len(self.order) <= EXPLAIN_LIMIT
         nodes = []
         for node in self.order:
             section, box = layout.boxes[node]
@@ -328,7 +328,7 @@ class Explorer:
                 "row": None if row is None else _box(row),
                 "locals": self._locals(node),
             }
-            if explain_all or node.op is None or node.label:
+            if explained:
                 entry["explain"] = self._explain(node)
             nodes.append(entry)
         return {
@@ -596,8 +596,8 @@ class Explorer:
             '<span class="gg-key gg-pending">· pending (dashed)</span>'
             "<span>click a value for its rule and paths; drag to pan, wheel to zoom</span>"
             "</div>"
-            f'<div class="gg-stage">{self.svg(1)}'
-            '<aside class="gg-panel" hidden aria-label="Value details"></aside></div>'
+            f'<div class="gg-stage">{self.svg(1)}</div>'
+            '<aside class="gg-panel" hidden aria-label="Value details"></aside>'
             f'<script type="application/json" class="gg-json">{data}</script>'
             f"<script>{_asset('explorer.js')}</script>"
             "</div>"

@@ -170,6 +170,13 @@ def layered_layout(
             parent_position = position[parent]
             base = max(base, parent_position + (parent_position % 2))
         position[node] = base
+    # A node with no drawn inputs (an input, a target) sits right before its first use.
+    for node in order:
+        uses = consumers[node]
+        if node in layer_of or parents[node] or not uses:
+            continue
+        first_use = min(position[use] for use in uses)
+        position[node] = first_use if first_use % 2 == 0 else first_use - 1
 
     sections: list[Section[N]] = []
     for place in range(2 * len(in_x_order) + 1):
