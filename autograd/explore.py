@@ -393,7 +393,8 @@ class Explorer:
             f'<svg class="gg-svg" xmlns="http://www.w3.org/2000/svg" role="group" '
             f'aria-label="graph of {_attr(self.names[self.root])}" '
             f'viewBox="{view[0]:.1f} {view[1]:.1f} {view[2]:.1f} {view[3]:.1f}" '
-            f'width="100%" preserveAspectRatio="xMidYMid meet" '
+            f'width="100%" preserveAspectRatio="xMidYMid meet" font-size="12" '
+            'font-family="Helvetica, Arial, sans-serif" '
             f'style="max-width:{view[2]:.0f}px">',
             '<g class="gg-edges">',
         ]
@@ -403,15 +404,20 @@ class Explorer:
             ends = self._edge_ends(edge, origins)
             classes = "gg-edge" + (" gg-term" if number in current_terms else "")
             if ends is None:
-                parts.append(f'<path class="{classes}" data-e="{number}" d="" display="none"/>')
+                parts.append(
+                    f'<path class="{classes}" data-e="{number}" d="" display="none"{_EDGE}/>'
+                )
                 continue
-            parts.append(f'<path class="{classes}" data-e="{number}" d="{edge_path(*ends)}"/>')
+            parts.append(
+                f'<path class="{classes}" data-e="{number}" d="{edge_path(*ends)}"{_EDGE}/>'
+            )
             if edge.role:
                 hidden_role = (
                     ' display="none"' if self.collapsed[self.layout.boxes[edge.node][0]] else ""
                 )
                 parts.append(
-                    f'<text class="gg-role" data-e="{number}" x="{ends[2] - 4:.1f}" '
+                    f'<text class="gg-role" data-e="{number}" text-anchor="end" font-size="10" '
+                    f'x="{ends[2] - 4:.1f}" '
                     f'y="{ends[3] - 3:.1f}"{hidden_role}>{_text(edge.role)}</text>'
                 )
         parts.append("</g>")
@@ -422,7 +428,8 @@ class Explorer:
                 f'<g class="gg-section{" gg-folded" if folded else ""}" data-s="{number}" '
                 f'transform="translate({x:.1f},{y:.1f})">'
             )
-            parts.append('<g class="gg-expanded">')
+            # The hidden shape is hidden by attribute too, for pages without the style sheet.
+            parts.append(f'<g class="gg-expanded"{_HIDDEN if folded else ""}>')
             if section.layer is not None:
                 parts.append(
                     self._layer_frame(number, section.layer, section.width, section.height)
@@ -430,7 +437,7 @@ class Explorer:
                 for name, frame in section.frames:
                     parts.append(
                         f'<rect class="gg-neuron" x="{frame.x:.1f}" y="{frame.y:.1f}" '
-                        f'width="{frame.w:.1f}" height="{frame.h:.1f}" rx="8"/>'
+                        f'width="{frame.w:.1f}" height="{frame.h:.1f}" rx="8"{_PLAIN}/>'
                         f'<text class="gg-neuron-name" x="{frame.x + 8:.1f}" '
                         f'y="{frame.y + 12:.1f}">{_text(name)}</text>'
                     )
@@ -438,7 +445,7 @@ class Explorer:
                 parts.append(self._node_svg(node, state))
             parts.append("</g>")
             if section.layer is not None:
-                parts.append(self._collapsed_svg(number, section.layer, state))
+                parts.append(self._collapsed_svg(number, section.layer, state, not folded))
             parts.append("</g>")
         parts.append("</svg>")
         return "".join(parts)
@@ -472,7 +479,7 @@ class Explorer:
         if is_constant(node):
             return (
                 f'<g class="gg-node gg-constant" {common}>{title}'
-                f'<rect width="{box.w:.1f}" height="{box.h:.1f}" rx="12"/>'
+                f'<rect width="{box.w:.1f}" height="{box.h:.1f}" rx="12"{_PLAIN}/>'
                 f'<text class="gg-name" x="{box.w / 2:.1f}" y="16" '
                 f'text-anchor="middle">{_text(_clip(name))}</text></g>'
             )
@@ -482,7 +489,7 @@ class Explorer:
         return (
             f'<g class="gg-node gg-{state}" {common} tabindex="0" role="button" '
             f'aria-label="{_attr(name)}">{title}'
-            f'<rect width="{box.w:.1f}" height="{box.h:.1f}" rx="6"/>'
+            f'<rect width="{box.w:.1f}" height="{box.h:.1f}" rx="6"{_PLAIN}/>'
             f'<text class="gg-mark" x="7" y="17">{_MARKS[state]}</text>'
             f'<text class="gg-name" x="21" y="17">{_text(_clip(name))}</text>'
             f'<text class="gg-op" x="{box.w - 7:.1f}" y="17" text-anchor="end">{_text(op)}</text>'
@@ -494,23 +501,24 @@ class Explorer:
         self, section: int, layer: LayerSpec[Value], width: float, height: float
     ) -> str:
         return (
-            f'<rect class="gg-layer" width="{width:.1f}" height="{height:.1f}" rx="10"/>'
+            f'<rect class="gg-layer" width="{width:.1f}" height="{height:.1f}" rx="10"{_GREY}/>'
             f'<text class="gg-layer-title" x="12" y="18">{_text(layer.title)}</text>'
             f'<g class="gg-toggle" data-s="{section}" role="button" tabindex="0" '
             f'aria-label="Collapse {_attr(layer.name)}" transform="translate({width - 86:.1f},6)">'
-            f'<rect width="78" height="20" rx="4"/><text x="39" y="14" text-anchor="middle">'
-            f"collapse ▴</text></g>"
+            f'<rect width="78" height="20" rx="4"{_PLAIN}/>'
+            '<text x="39" y="14" text-anchor="middle">collapse ▴</text></g>'
         )
 
     def _collapsed_svg(
-        self, section: int, layer: LayerSpec[Value], states: dict[Value, str]
+        self, section: int, layer: LayerSpec[Value], states: dict[Value, str], hidden: bool
     ) -> str:
         height = self.layout.sections[section].collapsed_height
         parts = [
-            f'<g class="gg-collapsed gg-toggle" data-s="{section}" role="button" tabindex="0" '
+            f'<g class="gg-collapsed gg-toggle" data-s="{section}" role="button" tabindex="0"'
+            f"{_HIDDEN if hidden else ''} "
             f'aria-label="Expand {_attr(layer.name)}">'
             f'<rect class="gg-layer gg-layer-box" width="{COLLAPSED_WIDTH}" '
-            f'height="{height:.1f}" rx="10"/>'
+            f'height="{height:.1f}" rx="10"{_GREY}/>'
             f'<text class="gg-layer-title" x="12" y="18">{_text(layer.title)}</text>'
             f'<text class="gg-expand-hint" x="12" y="{LAYER_HEADER - 6}">'
             "▾ click to expand its neurons</text>"
@@ -524,7 +532,7 @@ class Explorer:
             parts.append(
                 f'<g class="gg-row gg-{state}" data-id="{self._index[output]}" '
                 f'data-name="{_attr(name)}" transform="translate({row.x:.1f},{row.y:.1f})">'
-                f'<rect width="{row.w:.1f}" height="{row.h:.1f}" rx="3"/>'
+                f'<rect width="{row.w:.1f}" height="{row.h:.1f}" rx="3"{_PLAIN}/>'
                 f'<text class="gg-mark" x="4" y="13">{_MARKS[state]}</text>'
                 f'<text class="gg-name" x="16" y="13">{_text(_clip(name, 12))}</text>'
                 f'<text class="gg-data" x="104" y="13">{data}</text>'
@@ -740,6 +748,13 @@ class _Frame:
 
 
 _MARKS = {"done": "✓", "current": "▶", "pending": "·"}
+
+# Presentation attributes: where no style sheet applies (an untrusted notebook strips
+# it), boxes are still outlined and edges still lines; the style sheet overrides them.
+_EDGE = ' fill="none" stroke="#8c959f"'
+_PLAIN = ' fill="#ffffff" stroke="#57606a"'
+_GREY = ' fill="#f6f8fa" stroke="#8c959f"'
+_HIDDEN = ' display="none"'
 
 
 def _short(x: float) -> str:

@@ -228,7 +228,7 @@ def test_the_16_16_1_mlp_opens_as_three_collapsed_layers_in_a_small_page() -> No
     assert sum(explorer.collapsed) == 3
     page = explorer.page()
     assert len(page.encode("utf-8")) < PAGE_LIMIT
-    assert page.count('class="gg-collapsed gg-toggle"') == 3
+    assert page.count('class="gg-collapsed gg-toggle" data-s=') == 3
     assert "Layer 1 · 16→16 · 272 parameters" in page
 
 
@@ -266,3 +266,20 @@ def test_save_gif_writes_one_frame_per_step(tmp_path: Path) -> None:
     with image.open(path) as gif:
         assert gif.format == "GIF"
         assert gif.n_frames == explorer.step_count
+
+
+def test_the_explorer_needs_no_graphviz(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))  # no dot program to be found
+    page = explore(one_input_mlp([4, 4, 1])).page()
+    assert page.count('class="gg-node') > 50
+
+
+def test_without_its_style_sheet_the_hidden_shape_of_a_layer_stays_hidden() -> None:
+    fragment = explore(one_input_mlp([4, 4, 1]), collapse=["L1"]).html()
+    assert '<g class="gg-expanded" display="none">' in fragment  # L1's neurons
+    assert 'aria-label="Expand L0"' in fragment
+    assert re.search(
+        r'<g class="gg-collapsed gg-toggle" data-s="\d+" role="button" '
+        r'tabindex="0" display="none" aria-label="Expand L0">',
+        fragment,
+    )

@@ -78,6 +78,10 @@
     sectionGroups.forEach(function (g, i) {
       g.setAttribute("transform", "translate(" + origins[i][0].toFixed(1) + "," + origins[i][1].toFixed(1) + ")");
       g.classList.toggle("gg-folded", collapsed[i]);
+      g.querySelectorAll(":scope > .gg-expanded, :scope > .gg-collapsed").forEach(function (shape) {
+        var shown = shape.classList.contains("gg-collapsed") === collapsed[i];
+        if (shown) shape.removeAttribute("display"); else shape.setAttribute("display", "none");
+      });
     });
     edges.forEach(function (edge, i) {
       var from = nodes[edge[0]].section, to = nodes[edge[1]].section;
