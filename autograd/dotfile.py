@@ -1,14 +1,16 @@
 """DOT text for a computation graph, and the Drawing that renders and displays it.
 
 The DOT text is written by hand, so it is the same on every run: node ids come from a
-node's position in :func:`autograd.topological_order` (``n0``, ``n1``, ... and ``n3_op``
-for the op that made ``n3``), never from ``id()``. Rendering goes through the ``graphviz``
-Python package and Graphviz's ``dot`` program, both loaded only when an image is asked for;
-everything else works without them.
+node's position in :func:`autograd.topological_order` (``n0``, ``n1``, ...; a neuron's
+table of parameters is ``neuron<layer>_<index>``), never from ``id()``. Names come from
+:mod:`autograd.naming`; every drawing is scaled to fit :data:`MAX_WIDTH_INCHES`.
+Rendering goes through the ``graphviz`` Python package and Graphviz's ``dot`` program,
+both loaded only when an image is asked for; everything else works without them.
 """
 
 from __future__ import annotations
 
+import html
 import math
 import os
 from collections import Counter
@@ -17,6 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from autograd.graph import topological_order
+from autograd.naming import (
+    NeuronGroup,
+    display_names,
+    full_name,
+    input_roles,
+    is_constant,
+    node_groups,
+)
+from autograd.value import Value
 
 __all__ = [
     "Drawing",
@@ -26,11 +37,14 @@ __all__ = [
     "RANKDIRS",
     "FORMATS",
     "DEFAULT_MAX_NODES",
+    "MAX_WIDTH_INCHES",
     "draw_graph",
     "graph_source",
+    "collapsed_source",
     "message_source",
     "format_number",
     "escape_record_text",
+    "escape_html_text",
     "escape_string",
 ]
 
@@ -53,11 +67,19 @@ RANKDIRS = ("LR", "RL", "TB", "BT")
 #: Output formats, also the file suffixes :meth:`Drawing.save` understands.
 FORMATS = ("svg", "png", "pdf", "dot")
 
-#: Beyond this many values a drawing becomes a note: Graphviz slows down sharply past it.
+#: Beyond this many values, or this many places in the layout (ranks × the widest rank), a
+#: drawing is collapsed or becomes a note: Graphviz slows down sharply past it, and the
+#: picture would no longer be readable at the width of a notebook.
 DEFAULT_MAX_NODES = 500
+
+#: Drawings are scaled down to at most this many inches wide: 720 pt, 960 px at 96 dpi,
+#: so they fit a notebook output area of 1,000 px without scrolling.
+MAX_WIDTH_INCHES = 10
 
 _FONT = "Helvetica"
 _HIGHLIGHT_COLOUR = "#d62728"
+_CONSTANT_COLOUR = "#555555"
+_ROLE_COLOUR = "#666666"
 
 
 class GraphvizNotFoundError(RuntimeError):
@@ -179,6 +201,21 @@ def escape_record_text(text: str) -> str:
     return _escape_layout(text)
 
 
+def escape_html_text(text: str) -> str:
+    """Return ``text`` safe inside a Graphviz HTML-like label: ``< > & "`` become entities.
+
+    A newline becomes a line break; other control characters are shown as their escape.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    shown = "".join(
+        character
+        if (ord(character) >= 0x20 and character != "\x7f") or character == "\n"
+        else f"\\x{ord(character):02x}"
+        for character in text
+    )
+    return html.escape(shown, quote=True).replace("\n", "<br/>")
+
+
 def _escape_layout(text: str) -> str:
     # A newline in a label is Graphviz's \n (centred line break); other control
     # characters would garble the output, so they are shown as their escape.
@@ -206,30 +243,56 @@ def draw_graph(
     highlighted_edges: Collection[tuple[Any, int]] = (),
     caption: str = "",
 ) -> Drawing:
-    """Return a Drawing of the graph that made ``root``, or a note when it is too large.
+    """Return a Drawing of the graph that made ``root``: in full, collapsed, or a note.
 
-    Past ``max_nodes`` values (``None``: no limit) the drawing is a single note that says
-    so and counts the graph's ops and labelled leaves, since Graphviz would take minutes.
+    ``max_nodes`` (``None``: no limit) bounds both the number of values and the size of the
+    layout, measured as ranks × the widest rank (a graph can be small yet need a column
+    30,000 px tall). A graph over it is drawn with one box per layer when it was built by
+    ``nn`` and that fits, else as a single note that counts its ops and labelled leaves.
     The other arguments are those of :func:`graph_source`.
     """
     _check_rankdir(rankdir)
     order = topological_order(root)
-    if max_nodes is not None and len(order) > max_nodes:
-        message = f"graph too large to draw: {len(order)} values, more than max_nodes={max_nodes}"
-        details = [*_summary(order), "pass a larger max_nodes, or draw a smaller expression"]
-        source = message_source(message, details, rankdir=rankdir)
-        return Drawing(source, node_count=len(order), message=message)
-    source = graph_source(
-        order,
-        rankdir=rankdir,
-        show_grad=show_grad,
-        grad_texts=grad_texts,
-        fills=fills,
-        highlighted_nodes=highlighted_nodes,
-        highlighted_edges=highlighted_edges,
-        caption=caption,
-    )
-    return Drawing(source, node_count=len(order))
+    plan = _Plan(order)
+    message = "" if max_nodes is None else plan.too_large(max_nodes)
+    if not message:
+        source = graph_source(
+            order,
+            rankdir=rankdir,
+            show_grad=show_grad,
+            grad_texts=grad_texts,
+            fills=fills,
+            highlighted_nodes=highlighted_nodes,
+            highlighted_edges=highlighted_edges,
+            caption=caption,
+            plan=plan,
+        )
+        return Drawing(source, node_count=len(order))
+    assert max_nodes is not None
+    way_out = "max_nodes=None draws every value (Graphviz may take minutes)"
+    if plan.groups and plan.collapsed_count() <= max_nodes:
+        source = collapsed_source(
+            plan,
+            rankdir=rankdir,
+            show_grad=show_grad,
+            grad_texts=grad_texts,
+            fills=fills,
+            highlighted_nodes=highlighted_nodes,
+            caption="\n".join(
+                line
+                for line in (
+                    caption,
+                    f"{len(order)} values, too many to draw one by one (max_nodes={max_nodes}): "
+                    "one box per layer",
+                    f"({way_out})",
+                )
+                if line
+            ),
+        )
+        return Drawing(source, node_count=len(order), message=f"{message}: one box per layer")
+    details = [*_summary(order), f"draw a smaller expression, or pass {way_out}"]
+    source = message_source(message, details, rankdir=rankdir)
+    return Drawing(source, node_count=len(order), message=message)
 
 
 def _summary(order: Sequence[Any]) -> list[str]:
@@ -250,6 +313,77 @@ def _counts(counter: Counter[str], limit: int = 12) -> str:
     return shown + (f", and {len(common) - limit} more" if len(common) > limit else "")
 
 
+class _Plan:
+    """What a drawing of ``order`` shows: names, nn groups, hidden nodes, layout extent."""
+
+    def __init__(self, order: Sequence[Value]) -> None:
+        self.order = order
+        self.position = {node: index for index, node in enumerate(order)}
+        self.names = display_names(order)
+        self.groups = node_groups(order)
+        # The constant 1 a neuron's bias multiplies is part of the Σ w·x, not a box.
+        self.hidden = frozenset(one for neuron in self.groups.neurons for one in neuron.ones)
+        self.neuron_sums = frozenset(
+            total for neuron in self.groups.neurons for total in neuron.sums
+        )
+        # A neuron's weights and bias are rows of one table node, in order; an edge leaves
+        # from the row (a port) of its parameter.
+        self.tables: dict[NeuronGroup, str] = {}
+        self.endpoints: dict[Value, str] = {}
+        for layer_number, layer in enumerate(self.groups.layers):
+            for neuron_number, neuron in enumerate(layer.neurons):
+                table = f"neuron{layer_number}_{neuron_number}"
+                self.tables[neuron] = table
+                for parameter in (*neuron.weights, neuron.bias):
+                    port = f"{table}:n{self.position[parameter]}"
+                    self.endpoints.setdefault(parameter, port)
+
+    def endpoint(self, node: Value) -> str:
+        """The DOT id an edge from ``node`` starts at (a table row for a parameter)."""
+        return self.endpoints.get(node) or f"n{self.position[node]}"
+
+    def extent(self) -> tuple[int, int]:
+        """Return (ranks, widest rank) of the layout, in boxes of a value's height.
+
+        A value is one box, a constant a third of one; a neuron's table of n parameters is
+        (n + 1) / 3 boxes (a row is a third of a value's card), one rank before its sum.
+        """
+        depth: dict[Value, int] = {}
+        per_rank: Counter[int] = Counter()
+        tabled = {p: n for n in self.groups.neurons for p in (*n.weights, n.bias)}
+        for node in self.order:
+            if node in self.hidden or node in tabled:
+                continue
+            depth[node] = 1 + max((depth[p] for p in node.parents if p in depth), default=-1)
+            if node in self.neuron_sums:
+                depth[node] += 1  # its table sits between its inputs and it
+            per_rank[depth[node]] += 1 if is_constant(node) else 3  # constants are small
+        for neuron in self.groups.neurons:
+            rank = min(depth[total] for total in neuron.sums) - 1
+            per_rank[rank] += neuron.parameter_count + 1
+        if not per_rank:
+            return 0, 0
+        return max(per_rank) + 1, -(-max(per_rank.values()) // 3)
+
+    def too_large(self, max_nodes: int) -> str:
+        """Say why a full drawing would exceed ``max_nodes``, or return ``''``."""
+        count = len(self.order)
+        if count > max_nodes:
+            return f"graph too large to draw: {count} values, more than max_nodes={max_nodes}"
+        ranks, widest = self.extent()
+        if ranks * widest > max_nodes:
+            return (
+                f"graph too large to draw: {count} values laid out {ranks} ranks deep and "
+                f"{widest} wide, {ranks * widest} places, more than max_nodes={max_nodes}"
+            )
+        return ""
+
+    def collapsed_count(self) -> int:
+        """The number of boxes of the collapsed drawing."""
+        members = {node for layer in self.groups.layers for node in layer.members}
+        return len(self.groups.layers) + sum(1 for node in self.order if node not in members)
+
+
 def graph_source(
     order: Sequence[Any],
     *,
@@ -260,42 +394,293 @@ def graph_source(
     highlighted_nodes: Collection[Any] = (),
     highlighted_edges: Collection[tuple[Any, int]] = (),
     caption: str = "",
+    plan: Any = None,
 ) -> str:
     """Return the DOT text of the nodes in ``order`` (a topological order of Values).
 
-    Each value is a record ``label | data | grad``; each op is a node with its symbol,
-    with one edge per input (``a + a`` has two); where input order matters the edges are
-    named as the op's derivative doc names them (``x``, ``y`` of ``/`` and ``**``;
-    ``w1``.., ``x1``.. of ``Σ w·x``). ``grad_texts[node]`` replaces the gradient
-    shown for a node; ``fills`` colours nodes; highlighted nodes and edges (``(consumer,
-    input number)``) are drawn in red.
+    Each value is a record ``name | data | grad`` named by
+    :func:`autograd.naming.display_names` (the full label as a tooltip); a constant is
+    small plain text; each op is a node with its symbol, one edge per input (``a + a`` has
+    two), and the op table's input roles (``numerator``, ``base``) in small italics on the
+    edges. Each neuron of an ``nn`` graph is one table of its weights and bias (titled
+    with its name) followed by its sum and activation, neurons in index order, and the
+    constant 1 its bias multiplies is left out. ``grad_texts[node]``
+    replaces the gradient shown; ``fills`` colours nodes; highlighted nodes and edges
+    (``(consumer, input number)``) are drawn in red.
     """
     _check_rankdir(rankdir)
-    position = {node: index for index, node in enumerate(order)}
-    fills = fills or {}
-    horizontal = rankdir in ("LR", "RL")
+    plan = plan if isinstance(plan, _Plan) else _Plan(order)
+    style = _NodeStyle(rankdir, show_grad, grad_texts, fills or {}, highlighted_nodes)
     lines = _header("glassgrad", rankdir, caption)
-    for index, node in enumerate(order):
-        fields = [escape_record_text(node.label)] if node.label else []
-        fields.append(f"data {format_number(node.data)}")
-        if show_grad:
-            grad = format_number(node.grad) if grad_texts is None else grad_texts[node]
-            fields.append(f"grad {escape_record_text(grad)}")
-        record = " | ".join(fields)
-        label = f"{{ {record} }}" if horizontal else record
-        style = _style(fills.get(node, ""), node in highlighted_nodes)
-        attributes = [f'label="{label}"', "shape=record", *style]
-        lines.append(f"  n{index} [{', '.join(attributes)}];")
+    drawn: set[Value] = set(plan.hidden)
+    # No Graphviz clusters: they make Graphviz reorder neurons freely. Each neuron is its
+    # table of parameters, titled with its name, and the row of nodes after it; written
+    # layer by layer, in index order, which "ordering=out" keeps.
+    for layer in plan.groups.layers:
+        lines.append(f"  // layer {layer.name}: {layer.shape}, {layer.parameter_count} parameters")
+        for node in layer.inputs:
+            if node not in drawn:
+                drawn.add(node)
+                lines.extend("  " + line for line in style.node_lines(plan, node))
+        for neuron in layer.neurons:
+            lines.append(f"  // neuron {neuron.name}")
+            parameters = (*neuron.weights, neuron.bias)
+            lines.append("  " + style.parameter_table(plan, neuron, parameters))
+            drawn.update(parameters)
+            for node in neuron.members:
+                if node not in drawn:
+                    drawn.add(node)
+                    lines.extend("  " + line for line in style.node_lines(plan, node))
+    for node in order:
+        if node not in drawn:
+            lines.extend("  " + line for line in style.node_lines(plan, node))
+    for node in order:
         if node.op is None:
             continue
-        op_label = f'label="{escape_string(node.op.symbol)}"'
-        lines.append(f"  n{index}_op [{', '.join([op_label, *style])}];")
-        parents = node.parents
-        names = _input_names(node.op.name, len(parents))
-        for input_number, parent in enumerate(parents):
-            edge = _edge_style((node, input_number) in highlighted_edges, names[input_number])
-            lines.append(f"  n{position[parent]} -> n{index}_op{edge};")
-        lines.append(f"  n{index}_op -> n{index}{_edge_style(node in highlighted_nodes)};")
+        lines.extend(_edge_lines(plan, node, highlighted_nodes, highlighted_edges))
+    lines.extend(_layer_columns(plan))
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+class _NodeStyle:
+    """How each node of one drawing looks: record, colours, gradient text."""
+
+    def __init__(
+        self,
+        rankdir: str,
+        show_grad: bool,
+        grad_texts: Mapping[Any, str] | None,
+        fills: Mapping[Any, str],
+        highlighted: Collection[Any],
+    ) -> None:
+        self.horizontal = rankdir in ("LR", "RL")
+        self.show_grad = show_grad
+        self.grad_texts = grad_texts
+        self.fills = fills
+        self.highlighted = highlighted
+
+    def parameter_table(self, plan: _Plan, neuron: NeuronGroup, parameters: Sequence[Value]) -> str:
+        """One node listing a neuron's weights and bias in order, a row (port) each."""
+        prefix = neuron.name + "."
+        rows = []
+        for parameter in parameters:
+            name = plan.names[parameter]
+            name = name[len(prefix) :] if name.startswith(prefix) else name
+            cells = [f"<b>{escape_html_text(name)}</b>", format_number(parameter.data)]
+            if self.show_grad:
+                cells.append(escape_html_text(self._grad_text(parameter)))
+            rows.append((parameter, cells))
+        headings = [f"<b>{escape_html_text(neuron.name)}</b>", "data"]
+        if self.show_grad:
+            headings.append("grad")
+        table = _parameter_table(
+            headings, rows, self.horizontal, plan.position, self.fills, self.highlighted
+        )
+        full_names = [p.label for p in parameters if p.label and p.label != plan.names[p]]
+        attributes = [f"label=<{table}>", "shape=plain"]
+        if full_names:
+            attributes.append(f'tooltip="{escape_string(chr(10).join(full_names))}"')
+        return f"{plan.tables[neuron]} [{', '.join(attributes)}];"
+
+    def _grad_text(self, node: Value) -> str:
+        return format_number(node.grad) if self.grad_texts is None else self.grad_texts[node]
+
+    def node_lines(self, plan: _Plan, node: Value) -> list[str]:
+        """The DOT lines that declare ``node``: a card ``op | name | data | grad``."""
+        index = plan.position[node]
+        name = plan.names[node]
+        highlighted = node in self.highlighted
+        if is_constant(node):
+            attributes = [
+                f'label="{escape_string(name)}"',
+                "shape=plaintext",
+                "fontsize=9",
+                f'fontcolor="{_HIGHLIGHT_COLOUR if highlighted else _CONSTANT_COLOUR}"',
+                "width=0, height=0, margin=0.02",
+                f'tooltip="{escape_string(full_name(node))}"',
+            ]
+            return [f"n{index} [{', '.join(attributes)}];"]
+        fields = [f"<b>{escape_html_text(name)}</b>", f"data {format_number(node.data)}"]
+        if self.show_grad:
+            fields.append(f"grad {escape_html_text(self._grad_text(node))}")
+        tooltip = [node.label] if node.label and node.label != name else []
+        if node.op is not None:
+            # The op that made the value heads its card: no separate node, so no rank of
+            # its own, which halves a drawing's width.
+            symbol = escape_html_text(node.op.symbol)
+            fields.insert(0, f'<font point-size="9" color="{_ROLE_COLOUR}">{symbol}</font>')
+            tooltip.append(node.op.doc or node.op.name)
+        fill = self.fills.get(node, "")
+        attributes = [f"label=<{_card(fields, self.horizontal, fill, highlighted)}>", "shape=plain"]
+        if tooltip:
+            attributes.append(f'tooltip="{escape_string(chr(10).join(tooltip))}"')
+        return [f"n{index} [{', '.join(attributes)}];"]
+
+
+def _parameter_table(
+    headings: Sequence[str],
+    rows: Sequence[tuple[Value, list[str]]],
+    horizontal: bool,
+    position: Mapping[Value, int],
+    fills: Mapping[Any, str],
+    highlighted: Collection[Any],
+) -> str:
+    """A table: a row of ``headings``, then a row per parameter (columns when the graph runs
+    down).
+
+    The last cell of each parameter is its port ``n<position>``, where its edges start.
+    """
+    attributes = 'border="0" cellborder="1" cellspacing="0" cellpadding="2"'
+    lines: list[list[str]] = []
+    for parameter, cells in rows:
+        cell_attributes = ""
+        fill = fills.get(parameter, "")
+        if fill:
+            cell_attributes += f' bgcolor="{fill}"'
+        if parameter in highlighted:
+            cell_attributes += f' color="{_HIGHLIGHT_COLOUR}"'
+        port = f' port="n{position[parameter]}"'
+        last = len(cells) - 1
+        lines.append(
+            [
+                f"<td{cell_attributes}{port if i == last else ''}>{cell}</td>"
+                for i, cell in enumerate(cells)
+            ]
+        )
+    lines.insert(0, [f"<td>{heading}</td>" for heading in headings])
+    if horizontal:
+        body = "".join(f"<tr>{''.join(row)}</tr>" for row in lines)
+    else:
+        body = "".join(f"<tr>{''.join(column)}</tr>" for column in zip(*lines))
+    return f"<table {attributes}>{body}</table>"
+
+
+def _card(fields: Sequence[str], horizontal: bool, fill: str, highlighted: bool) -> str:
+    """An HTML-like table of ``fields``: stacked across the graph's direction, so a value is
+    narrow along it (name over data over grad when the graph runs left to right)."""
+    attributes = 'border="0" cellborder="1" cellspacing="0" cellpadding="2"'
+    if fill:
+        attributes += f' bgcolor="{fill}"'
+    if highlighted:
+        attributes = attributes.replace('border="0"', 'border="1"', 1)
+        attributes += f' color="{_HIGHLIGHT_COLOUR}"'
+    cells = [f"<td>{field}</td>" for field in fields]
+    rows = (
+        "".join(f"<tr>{cell}</tr>" for cell in cells)
+        if horizontal
+        else f"<tr>{''.join(cells)}</tr>"
+    )
+    return f"<table {attributes}>{rows}</table>"
+
+
+def _layer_columns(plan: _Plan) -> list[str]:
+    """Invisible edges that lay each layer out as columns: its inputs, then its neurons.
+
+    Each input points at each neuron's table, which puts the tables one rank after the
+    inputs (weights and inputs both feed the sums, so Graphviz would give them one rank,
+    and a node outside a cluster that shares a rank with it must go above or below the
+    whole cluster). The edges weigh nothing, so they set ranks without pulling. Chains
+    within a rank keep the inputs, and the neurons, in index order.
+    """
+    lines = []
+    for layer in plan.groups.layers:
+        inputs = [plan.endpoint(node) for node in layer.inputs if node not in plan.hidden]
+        tables = [plan.tables[neuron] for neuron in layer.neurons]
+        for source in inputs:
+            for table in tables:
+                lines.append(f"  {source} -> {table} [style=invis, weight=0];")
+        for column in (inputs, tables):
+            if len(column) > 1:
+                lines.append(f"  {{ rank=same; {' -> '.join(column)} [style=invis]; }}")
+    return lines
+
+
+def _edge_lines(
+    plan: _Plan,
+    node: Value,
+    highlighted_nodes: Collection[Any],
+    highlighted_edges: Collection[tuple[Any, int]],
+) -> list[str]:
+    """The edges into ``node``'s op (one per input, roles in italics) and out of it."""
+    index = plan.position[node]
+    roles = input_roles(node)
+    # In a neuron the names already say which is a weight: the roles go in tooltips only.
+    show_roles = node not in plan.neuron_sums
+    lines = []
+    for input_number, parent in enumerate(node.parents):
+        if parent in plan.hidden:
+            continue
+        attributes = []
+        role = roles[input_number]
+        if role:
+            if show_roles:
+                attributes.append(f"label=<<i>{html.escape(role)}</i>>")
+                attributes.append(f'fontsize=9, fontcolor="{_ROLE_COLOUR}"')
+            attributes.append(f'tooltip="{escape_string(role)}"')
+        if (node, input_number) in highlighted_edges:
+            attributes.append(f'color="{_HIGHLIGHT_COLOUR}", penwidth=2')
+        shown = f" [{', '.join(attributes)}]" if attributes else ""
+        lines.append(f"  {plan.endpoint(parent)} -> n{index}{shown};")
+    return lines
+
+
+def collapsed_source(
+    plan: _Plan,
+    *,
+    rankdir: str = "LR",
+    show_grad: bool = True,
+    grad_texts: Mapping[Any, str] | None = None,
+    fills: Mapping[Any, str] | None = None,
+    highlighted_nodes: Collection[Any] = (),
+    caption: str = "",
+) -> str:
+    """Return DOT text of an ``nn`` graph with one box per layer (shape, parameter count).
+
+    Nodes outside the layers (inputs, the loss) are drawn as in :func:`graph_source`; an
+    edge enters a layer's box from each node it reads and leaves it towards each node that
+    reads its outputs (labelled with how many values pass).
+    """
+    fills = fills or {}
+    style = _NodeStyle(rankdir, show_grad, grad_texts, fills, highlighted_nodes)
+    horizontal = rankdir in ("LR", "RL")
+    box_of: dict[Value, str] = {}
+    lines = _header("glassgrad", rankdir, caption)
+    for number, layer in enumerate(plan.groups.layers):
+        box = f"layer{number}"
+        members = layer.members
+        for node in members:
+            box_of[node] = box
+        fields = [
+            f"layer {layer.name}",
+            f"{layer.shape} ({layer.nout} neuron{'s' if layer.nout > 1 else ''})",
+            f"{layer.parameter_count} parameters",
+        ]
+        record = " | ".join(escape_record_text(field) for field in fields)
+        label = record if horizontal else f"{{ {record} }}"
+        marked = [node for node in members if node in highlighted_nodes]
+        fill = fills.get(marked[0] if marked else members[0], "")
+        attributes = [f'label="{label}"', "shape=Mrecord", *_style(fill, bool(marked))]
+        lines.append(f"  {box} [{', '.join(attributes)}];")
+    for node in plan.order:
+        if node not in box_of:
+            lines.extend("  " + line for line in style.node_lines(plan, node))
+    passing: Counter[tuple[str, str]] = Counter()
+    for node in plan.order:
+        if node in box_of:
+            continue
+        if node.op is not None:
+            index = plan.position[node]
+            for parent in node.parents:
+                source = box_of.get(parent, f"n{plan.position[parent]}")
+                passing[(source, f"n{index}")] += 1
+    for layer_number, layer in enumerate(plan.groups.layers):
+        for node in layer.inputs:
+            source = box_of.get(node, f"n{plan.position[node]}")
+            passing[(source, f"layer{layer_number}")] += 1
+    for (source, target), count in passing.items():
+        label = f' [label="{count} values", fontsize=9]' if count > 1 else ""
+        lines.append(f"  {source} -> {target}{label};")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -316,14 +701,26 @@ def _check_rankdir(rankdir: str) -> None:
 
 
 def _header(name: str, rankdir: str, caption: str) -> list[str]:
-    graph_attributes = [f"rankdir={rankdir}", f'fontname="{_FONT}"']
+    # size: Graphviz scales a wider drawing down to MAX_WIDTH_INCHES, in every format.
+    graph_attributes = [
+        f"rankdir={rankdir}",
+        f'fontname="{_FONT}"',
+        f'size="{MAX_WIDTH_INCHES},1000"',
+        "fontsize=11",
+        "nodesep=0.15",
+        "ranksep=0.3",
+        # Rank the whole graph at once, so that layers side by side need not stack.
+        "newrank=true",
+        # Edges leave a node in the order they are written: neurons stay in index order.
+        "ordering=out",
+    ]
     if caption:
         graph_attributes += [f'label="{escape_string(caption)}"', "labelloc=t"]
     return [
         f"digraph {name} {{",
         f"  graph [{', '.join(graph_attributes)}];",
-        f'  node [fontname="{_FONT}", fontsize=11];',
-        f'  edge [fontname="{_FONT}"];',
+        f'  node [fontname="{_FONT}", fontsize=11, height=0.3, margin="0.06,0.03"];',
+        f'  edge [fontname="{_FONT}", arrowsize=0.6];',
     ]
 
 
@@ -332,20 +729,3 @@ def _style(fill: str, highlighted: bool) -> list[str]:
     if highlighted:
         attributes.append(f'color="{_HIGHLIGHT_COLOUR}", penwidth=2')
     return attributes
-
-
-def _input_names(op_name: str, count: int) -> list[str]:
-    """Name the inputs of ops whose input order matters, as their derivative docs do."""
-    if op_name in ("div", "pow"):
-        return ["x", "y"]
-    if op_name == "dot":
-        half = count // 2
-        return [f"w{i}" for i in range(1, half + 1)] + [f"x{i}" for i in range(1, half + 1)]
-    return [""] * count
-
-
-def _edge_style(highlighted: bool, input_name: str = "") -> str:
-    attributes = [f'label="{input_name}"'] if input_name else []
-    if highlighted:
-        attributes.append(f'color="{_HIGHLIGHT_COLOUR}", penwidth=2')
-    return f" [{', '.join(attributes)}]" if attributes else ""

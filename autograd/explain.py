@@ -9,12 +9,13 @@ fast even when the number of paths is astronomically large.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from autograd.dotfile import DEFAULT_MAX_NODES, Drawing, draw_graph
 from autograd.graph import topological_order
 from autograd.ieee import FLOAT_MATH
+from autograd.naming import display_names, input_roles
 from autograd.ops import Op
 from autograd.value import Value
 
@@ -24,13 +25,32 @@ __all__ = ["explain", "Explanation", "ChainPath", "PathEdge", "node_name", "loca
 DEFAULT_MAX_PATHS = 1000
 
 
-def node_name(node: Value) -> str:
-    """Return how explanations name a node: its label, else its op's symbol, else its data."""
-    if node.label:
-        return node.label
-    if node.op is not None:
-        return node.op.symbol
-    return f"{node.data:.4g}"
+def node_name(node: Value, names: Mapping[Value, str] | None = None) -> str:
+    """Return how explanations name a node: as drawings do, never by a bare op symbol.
+
+    ``names`` are the display names of the whole graph (:func:`autograd.naming.display_names`);
+    without them the node is named within the graph below it (``x·w``, ``tanh(n)``).
+    """
+    if names is not None and node in names:
+        return names[node]
+    return display_names(topological_order(node))[node]
+
+
+def _edge_text(edge: PathEdge, names: Mapping[Value, str] | None) -> str:
+    role = input_roles(edge.consumer)[edge.input_number]
+    as_role = f" (its {role})" if role else ""
+    return (
+        f"d {node_name(edge.consumer, names)} / d {node_name(edge.parent, names)}{as_role} = "
+        f"{edge.local_grad:.6g}   by {edge.op.name}: {edge.op.doc}"
+    )
+
+
+def _path_text(path: ChainPath, names: Mapping[Value, str] | None) -> str:
+    if not path.edges:
+        return "(the root itself): 1"
+    shown = " ← ".join(node_name(node, names) for node in path.nodes)
+    factors = " × ".join(f"{edge.local_grad:.4g}" for edge in path.edges)
+    return f"{shown}: {factors} = {path.product:.4g}"
 
 
 def local_grads(node: Value) -> tuple[float, ...]:
@@ -57,10 +77,7 @@ class PathEdge:
         return self.consumer.op
 
     def __str__(self) -> str:
-        return (
-            f"d {node_name(self.consumer)} / d {node_name(self.parent)} = "
-            f"{self.local_grad:.6g}   by {self.op.symbol}: {self.op.doc}"
-        )
+        return _edge_text(self, None)
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,11 +95,7 @@ class ChainPath:
         return (self.edges[0].consumer, *(edge.parent for edge in self.edges))
 
     def __str__(self) -> str:
-        if not self.edges:
-            return "(the root itself): 1"
-        names = " ← ".join(node_name(node) for node in self.nodes)
-        factors = " × ".join(f"{edge.local_grad:.4g}" for edge in self.edges)
-        return f"{names}: {factors} = {self.product:.4g}"
+        return _path_text(self, None)
 
 
 class Explanation:
@@ -115,6 +128,14 @@ class Explanation:
         self.max_paths = max_paths
         self.nodes_on_paths = nodes_on_paths
         self.edges_on_paths = edges_on_paths
+        self._names: dict[Value, str] | None = None
+
+    @property
+    def names(self) -> dict[Value, str]:
+        """The display names of the root's graph, as drawings show them."""
+        if self._names is None:
+            self._names = display_names(topological_order(self.root))
+        return self._names
 
     @property
     def truncated(self) -> bool:
@@ -123,8 +144,9 @@ class Explanation:
 
     def format(self, *, details: bool = False) -> str:
         """Return the explanation as text; with ``details``, each edge's op and formula too."""
-        root_name = node_name(self.root)
-        wrt_name = node_name(self.wrt)
+        names = self.names
+        root_name = node_name(self.root, names)
+        wrt_name = node_name(self.wrt, names)
         noun = "path" if self.path_count == 1 else "paths"
         lines = [
             f"d {root_name} / d {wrt_name}: {self.path_count} {noun}, "
@@ -138,9 +160,9 @@ class Explanation:
                 f"(max_paths={self.max_paths}); the total still sums them all"
             )
         for number, path in enumerate(self.paths, start=1):
-            lines.append(f"Path {number}: {path}")
+            lines.append(f"Path {number}: {_path_text(path, names)}")
             if details:
-                lines.extend(f"    {edge}" for edge in path.edges)
+                lines.extend(f"    {_edge_text(edge, names)}" for edge in path.edges)
         lines.append(f"Total: {self.total:.4g} (= {self.total!r})")
         return "\n".join(lines)
 
@@ -149,7 +171,8 @@ class Explanation:
 
     def __repr__(self) -> str:
         return (
-            f"<Explanation d {node_name(self.root)} / d {node_name(self.wrt)} = "
+            f"<Explanation d {node_name(self.root, self.names)} / "
+            f"d {node_name(self.wrt, self.names)} = "
             f"{self.total!r} over {self.path_count} paths>"
         )
 
@@ -168,7 +191,10 @@ class Explanation:
             max_nodes=max_nodes,
             highlighted_nodes=self.nodes_on_paths,
             highlighted_edges=self.edges_on_paths,
-            caption=f"paths from {node_name(self.root)} to {node_name(self.wrt)}",
+            caption=(
+                f"paths from {node_name(self.root, self.names)} "
+                f"to {node_name(self.wrt, self.names)}"
+            ),
         )
 
     def _repr_mimebundle_(self, include: object = None, exclude: object = None) -> dict[str, str]:

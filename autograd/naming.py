@@ -48,7 +48,8 @@ MAX_NAME_LENGTH = 20
 ACTIVATION_OPS = frozenset({"relu", "tanh", "sigmoid"})
 
 # How tightly a built name binds, to decide where its uses need parentheses.
-_ATOM = 4  # a label, a call like tanh(n), a generated name
+_ATOM = 4  # a label, a call like tanh(n)
+_GENERATED = 5  # a generated name (v12): binds like an atom
 _POWER = 3
 _PRODUCT = 2
 _SUM = 1
@@ -168,7 +169,7 @@ def display_names(order: Sequence[Value]) -> dict[Value, str]:
         built = neuron_nodes.get(node) or _built_name(node, names, binding, constants)
         name, strength = built if isinstance(built, tuple) else (built, _ATOM)
         if len(name) > MAX_NAME_LENGTH or name in taken:
-            name, strength = _generated_name(position[node], taken), _ATOM
+            name, strength = _generated_name(position[node], taken), _GENERATED
         taken.add(name)
         names[node] = name
         binding[node] = strength
@@ -233,10 +234,15 @@ def _built_name(
         return f"{operand(parents[0], _POWER)}**{format_constant(op.exponent or 0.0)}", _POWER
     if name == "dot":
         half = len(parents) // 2
+        products = [
+            f"{operand(w, _PRODUCT - 1)}·{operand(x, _PRODUCT - 1)}"
+            for w, x in zip(parents[:half], parents[half:])
+        ]
         if half == 1:
-            return f"{operand(parents[0], _PRODUCT - 1)}·{operand(parents[1], _PRODUCT - 1)}", (
-                _PRODUCT
-            )
+            return products[0], _PRODUCT
+        for written in (" + ".join(products), f"{products[0]} + …"):
+            if len(written) <= MAX_NAME_LENGTH:
+                return written, _SUM
         return f"dot of {half}", _ATOM
     if name == "sum":
         label = "Σ"
@@ -246,8 +252,11 @@ def _built_name(
         label = name
     if len(parents) == 1:
         return f"{label}({names[parents[0]]})", _ATOM
-    if len(parents) <= 3:
-        return f"{label}({', '.join(names[parent] for parent in parents)})", _ATOM
+    listed = f"{label}({', '.join(names[parent] for parent in parents)})"
+    # A list of generated names (Σ(v12, v25)) says less than a count.
+    readable = not any(binding[parent] == _GENERATED for parent in parents)
+    if len(parents) <= 3 and len(listed) <= MAX_NAME_LENGTH and readable:
+        return listed, _ATOM
     return f"{label} of {len(parents)}", _ATOM
 
 

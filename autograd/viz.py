@@ -1,7 +1,9 @@
 """Seeing a graph: draw it, step through its backward pass, explain a gradient.
 
-* :func:`draw_dot` draws the graph that made a Value: each value a record
-  ``label | data | grad``, each op a node with its symbol (a fused neuron is ``Σ w·x``).
+* :func:`draw_dot` draws the graph that made a Value: each value a card ``op | name |
+  data | grad`` named as :mod:`autograd.naming` names it, constants as small plain text,
+  the neurons of an ``nn`` graph as tables of their weights in order; a graph too large to
+  draw legibly is drawn with one box per layer, or summarized.
 * :func:`backward_steps` replays backward one node at a time: the gradient reached, the
   terms that made it (each use's gradient times the local derivative) and a drawing with
   the nodes done, current and pending in different colours.
@@ -16,7 +18,7 @@ inline (or the DOT text and an install hint when Graphviz is missing).
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import NamedTuple
 
 from autograd.dotfile import (
@@ -28,6 +30,7 @@ from autograd.dotfile import (
 )
 from autograd.explain import Explanation, explain, local_grads, node_name
 from autograd.graph import backward_order
+from autograd.naming import display_names, input_roles, is_constant
 from autograd.ops import Op
 from autograd.value import Value
 
@@ -65,9 +68,11 @@ def draw_dot(
 ) -> Drawing:
     """Return a drawing of the graph that made ``root``.
 
-    ``rankdir`` is LR, RL, TB or BT. ``show_grad=False`` leaves out the gradients. Past
-    ``max_nodes`` values (``None``: no limit) the drawing is a note saying the graph is too
-    large, with a count of its ops and labelled leaves, instead of the graph.
+    ``rankdir`` is LR, RL, TB or BT. ``show_grad=False`` leaves out the gradients.
+    ``max_nodes`` (``None``: no limit) bounds the number of values and the layout's size
+    (ranks × the widest rank): past it an ``nn`` graph is drawn with one box per layer
+    (shape, parameter count), and any other graph as a note that counts its ops and
+    labelled leaves. Every drawing is scaled to fit 960 px (10 inches) wide.
     ``highlight=explain(root, x)`` draws every path from ``root`` to ``x`` in red.
     """
     if not isinstance(root, Value):
@@ -107,29 +112,49 @@ class GradientTerm(NamedTuple):
         return self.consumer.op
 
     def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self, names: Mapping[Value, str] | None = None) -> str:
+        """Return ``consumer_grad × local_grad (from <consumer>, as its <role>)``.
+
+        ``names`` are the graph's display names (as drawn); without them the consumer is
+        named within the graph below it.
+        """
+        role = input_roles(self.consumer)[self.input_number]
+        as_role = f", as its {role}" if role else ""
         return (
             f"{self.consumer_grad:.4g} × {self.local_grad:.4g} "
-            f"(from {node_name(self.consumer)}, by {self.op.symbol})"
+            f"(from {node_name(self.consumer, names)}{as_role})"
         )
 
 
 class _BackwardWalk:
-    """What every step of one walk shares: the order and the final gradients."""
+    """What every step of one walk shares: the order, the final gradients, the names."""
 
-    __slots__ = ("root", "order", "grads")
+    __slots__ = ("root", "order", "grads", "step_count", "_names")
 
-    def __init__(self, root: Value, order: list[Value], grads: dict[Value, float]) -> None:
+    def __init__(
+        self, root: Value, order: list[Value], grads: dict[Value, float], step_count: int
+    ) -> None:
         self.root = root
         self.order = order
         self.grads = grads
+        self.step_count = step_count
+        self._names: dict[Value, str] | None = None
+
+    @property
+    def names(self) -> dict[Value, str]:
+        if self._names is None:
+            self._names = display_names(self.order[::-1])
+        return self._names
 
 
 class BackwardStep:
     """Backward reaching one node: its gradient, the terms that made it, a drawing.
 
-    ``index`` is the step's place in backward order (0 is the root). ``grad`` is the
-    node's full gradient: the sum of ``terms`` in order (the root's is the seed, with no
-    terms). ``drawing`` shows the graph at this moment.
+    ``index`` is the step's place among the steps (0 is the root); steps follow backward
+    order. ``grad`` is the node's full gradient: the sum of ``terms`` in order (the root's
+    is the seed, with no terms). ``drawing`` shows the graph at this moment.
     """
 
     __slots__ = ("_walk", "index", "node", "grad", "terms")
@@ -162,15 +187,16 @@ class BackwardStep:
         """
         fills: dict[Value, str] = {}
         grad_texts: dict[Value, str] = {}
-        too_large = max_nodes is not None and len(self._walk.order) > max_nodes
-        for position, node in enumerate(() if too_large else self._walk.order):
-            if position < self.index:
+        order = self._walk.order
+        current = order.index(self.node)
+        for position, node in enumerate(order):
+            if position < current:
                 fills[node] = FILL_DONE
-            elif position == self.index:
+            elif position == current:
                 fills[node] = FILL_CURRENT
             else:
                 fills[node] = FILL_PENDING
-            reached = position <= self.index
+            reached = position <= current
             grad_texts[node] = format_number(self._walk.grads[node]) if reached else "?"
         return draw_graph(
             self._walk.root,
@@ -191,13 +217,15 @@ class BackwardStep:
 
     def headline(self) -> str:
         """Return one line: step number, node and gradient."""
-        total = len(self._walk.order)
-        return f"step {self.index + 1} of {total}: {node_name(self.node)}, grad {self.grad:.4g}"
+        total = self._walk.step_count
+        name = node_name(self.node, self._walk.names)
+        return f"step {self.index + 1} of {total}: {name}, grad {self.grad:.4g}"
 
     def __str__(self) -> str:
         if not self.terms:
             return f"{self.headline()} (the seed)"
-        sum_of_terms = " + ".join(str(term) for term in self.terms)
+        names = self._walk.names
+        sum_of_terms = " + ".join(term.describe(names) for term in self.terms)
         return f"{self.headline()} = {sum_of_terms}"
 
     def __repr__(self) -> str:
@@ -212,13 +240,17 @@ class BackwardStep:
         return self.drawing._repr_mimebundle_(include, exclude)
 
 
-def backward_steps(root: Value, grad: float = 1.0) -> list[BackwardStep]:
+def backward_steps(
+    root: Value, grad: float = 1.0, *, constants: bool = False
+) -> list[BackwardStep]:
     """Return one step per node, in the order backward reaches them, each with its terms.
 
-    Every node comes after all the nodes that use it. The gradients are those one
-    ``root.backward(grad)`` gives from zero grads, computed here with the op table's
-    rules in backward's own order (so the floats agree exactly); ``.grad`` is neither
-    read nor written. Drawings are made only when a step's ``drawing`` is asked for.
+    Every node comes after all the nodes that use it. Constants (unlabelled leaves such as
+    the ``3`` of ``x * 3``) take no step unless ``constants=True``: nothing learns from
+    their gradient. The gradients are those one ``root.backward(grad)`` gives from zero
+    grads, computed here with the op table's rules in backward's own order (so the floats
+    agree exactly); ``.grad`` is neither read nor written. Drawings are made only when a
+    step's ``drawing`` is asked for.
     """
     if not isinstance(root, Value):
         raise TypeError(f"backward_steps() takes a Value, got {type(root).__name__}")
@@ -232,10 +264,11 @@ def backward_steps(root: Value, grad: float = 1.0) -> list[BackwardStep]:
             grads[parent] = grads.get(parent, 0.0) + value
             term = GradientTerm(node, input_number, node_grad, local_grad, value)
             terms.setdefault(parent, []).append(term)
-    walk = _BackwardWalk(root, order, grads)
+    stepped = [node for node in order if node is root or constants or not is_constant(node)]
+    walk = _BackwardWalk(root, order, grads, len(stepped))
     return [
         BackwardStep(walk, index, node, grads[node], tuple(terms.get(node, ())))
-        for index, node in enumerate(order)
+        for index, node in enumerate(stepped)
     ]
 
 

@@ -58,7 +58,8 @@ def test_tutorial_path_prints_with_its_local_derivatives() -> None:
     text = str(explain(loss, weights[0][0]))
     assert text.splitlines() == [
         "d loss / d w11: 1 path, each the product of the local derivatives along it",
-        "Path 1: loss ← Σ ← **2 ← ReLU ← + ← Σ w·x ← w11: 0.3333 × 1 × 1.927 × 1 × 1 × 1 = 0.6425",
+        "Path 1: loss ← Σ of 3 ← v12 ← relu(w11·1 + … + b1) ← w11·1 + … + b1 ← w11·1 + … ← w11: "
+        "0.3333 × 1 × 1.927 × 1 × 1 × 1 = 0.6425",
         "Total: 0.6425 (= 0.642454161420958)",
     ]
 
@@ -79,11 +80,15 @@ def test_tutorial_path_edges_hold_each_op_and_local_derivative() -> None:
     assert path.product == pytest.approx(TUTORIAL_W11_GRAD, abs=1e-8)
 
 
-def test_details_name_each_edges_derivative_rule() -> None:
+def test_details_name_each_edges_derivative_rule_and_input_role() -> None:
     loss, weights = tutorial_network(fused=True)
     text = explain(loss, weights[0][0]).format(details=True)
-    assert "    d ReLU / d + = 1   by ReLU: d(relu x)/dx = 1 if relu(x) > 0 else 0" in text
-    assert "    d loss / d Σ = 0.333333   by /: d(x/y)/dx = 1/y" in text
+    assert (
+        "    d relu(w11·1 + … + b1) / d w11·1 + … + b1 = 1   "
+        "by relu: d(relu x)/dx = 1 if relu(x) > 0 else 0"
+    ) in text
+    assert "    d loss / d Σ of 3 (its numerator) = 0.333333   by div: d(x/y)/dx = 1/y" in text
+    assert "    d w11·1 + … / d w11 (its weight 1) = 1   by dot: " in text
 
 
 def test_a_reused_value_has_one_path_per_use() -> None:
@@ -93,7 +98,7 @@ def test_a_reused_value_has_one_path_per_use() -> None:
     c.label = "c"
     explanation = explain(c, a)
     assert [str(path) for path in explanation.paths] == [
-        "c ← * ← a: 1 × -3 = -3",
+        "c ← a·b ← a: 1 × -3 = -3",
         "c ← a: 1 = 1",
     ]
     c.backward()
@@ -129,7 +134,7 @@ def test_a_value_that_does_not_feed_the_root_has_no_paths() -> None:
     assert explanation.path_count == 0
     assert explanation.paths == ()
     assert explanation.total == 0.0
-    assert "u does not feed into *, so the gradient is 0" in str(explanation)
+    assert "u does not feed into x·3, so the gradient is 0" in str(explanation)
 
 
 def test_the_root_with_respect_to_itself_is_one_empty_path() -> None:
@@ -190,11 +195,12 @@ def test_the_drawing_highlights_exactly_the_edges_on_paths() -> None:
     c = a * b + a  # a * b is n2, c is n3
     explanation = explain(c, b)
     source = explanation.draw().source
-    assert "  n1 -> n2_op [color=" in source  # b into a * b
-    assert "  n2 -> n3_op [color=" in source  # a * b into c
-    assert "  n0 -> n2_op;" in source  # a is on no path to b
-    assert "  n0 -> n3_op;" in source
-    assert "penwidth=2" in source.split("\n  n1 [")[1].split("\n")[0]
+    assert "  n1 -> n2 [color=" in source  # b into a * b
+    assert "  n2 -> n3 [color=" in source  # a * b into c
+    assert "  n0 -> n2;" in source  # a is on no path to b
+    assert "  n0 -> n3;" in source
+    assert 'color="#d62728"' in source.split("\n  n1 [")[1].split("\n")[0]
+    assert 'color="#d62728"' not in source.split("\n  n0 [")[1].split("\n")[0]
 
 
 def test_draw_dot_highlight_matches_explanation_draw() -> None:
@@ -205,7 +211,7 @@ def test_draw_dot_highlight_matches_explanation_draw() -> None:
     assert highlighted.count('color="#d62728"') == explanation.draw().source.count(
         'color="#d62728"'
     )
-    assert highlighted.count("  n0 -> n1_op [color=") == 2
+    assert highlighted.count("  n0 -> n1 [color=") == 2
 
 
 def test_a_highlighted_drawing_renders(dot_program: str) -> None:

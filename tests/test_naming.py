@@ -123,9 +123,10 @@ def test_generated_names_avoid_the_users_labels() -> None:
     assert names_in_order(first * second)[-1] == "v2'"
 
 
-def test_an_unlabelled_sum_of_many_terms_is_counted() -> None:
+def test_an_unlabelled_sum_of_many_terms_is_counted_or_begun() -> None:
     terms = [Value(float(i), label=f"t{i}") for i in range(5)]
-    assert names_in_order(dot(terms, terms))[-1] == "dot of 5"
+    assert names_in_order(dot(terms, terms))[-1] == "t0·t0 + …"
+    assert names_in_order(dot(terms[:2], terms[:2]))[-1] == "t0·t0 + t1·t1"
     assert names_in_order(sum_values(terms))[-1] == "Σ of 5"
     assert names_in_order(sum_values(terms[:2]))[-1] == "Σ(t0, t1)"
 
@@ -269,3 +270,9 @@ def test_every_op_gives_one_role_per_input_or_none() -> None:
         if op.roles and op.arity is not None:
             assert len(op.roles) == op.arity, op.name
     assert OP_TABLE["add"].roles == OP_TABLE["mul"].roles == ()
+
+
+def test_a_sum_of_generated_names_is_counted_not_listed() -> None:
+    long_names = [Value(float(i), label=f"rather_long_name_{i}") for i in range(2)]
+    squares = [x * x for x in long_names]
+    assert names_in_order(sum_values(squares))[-1] == "Σ of 2"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from autograd import Value, dot, topological_order
+from autograd import Value, dot, sum_values, topological_order
 from autograd.dotfile import DOT_PROGRAM_HINT, GRAPHVIZ_PACKAGE_HINT
 from autograd.viz import (
     FILL_CURRENT,
@@ -32,8 +32,14 @@ def small_graph() -> tuple[Value, Value, Value]:
 
 def node_line(source: str, node_id: str) -> str:
     """Return the line of ``source`` that declares node ``node_id``."""
-    (line,) = [line for line in source.splitlines() if line.startswith(f"  {node_id} [")]
+    (line,) = [line for line in source.splitlines() if line.lstrip().startswith(f"{node_id} [")]
     return line
+
+
+def card_fields(source: str, node_id: str) -> list[str]:
+    """Return the cells of a node's card (HTML-like label) as text, tags and entities removed."""
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", node_line(source, node_id))
+    return [html.unescape(re.sub(r"<[^>]+>", "", cell)) for cell in cells]
 
 
 def svg_texts(svg: bytes) -> list[str]:
@@ -60,55 +66,79 @@ def test_node_ids_are_topological_positions() -> None:
     _a, _b, c = small_graph()
     source = draw_dot(c).source
     ids = set(re.findall(r"^\s+(\w+) \[", source, flags=re.MULTILINE)) - {"graph", "node", "edge"}
-    assert ids == {"n0", "n1", "n2", "n2_op", "n3", "n3_op"}
-    assert "{ a |" in node_line(source, "n0")
-    assert "{ c |" in node_line(source, "n3")
+    assert ids == {"n0", "n1", "n2", "n3"}
+    assert card_fields(source, "n0")[0] == "a"
+    assert card_fields(source, "n3")[:2] == ["+", "c"]
 
 
 def test_a_times_b_plus_a_draws_both_edges_from_a() -> None:
     source = draw_dot(small_graph()[2]).source
-    assert "  n0 -> n2_op;" in source  # a into a * b
-    assert "  n1 -> n2_op;" in source  # b into a * b
-    assert "  n2 -> n3_op;" in source  # a * b into the sum
-    assert "  n0 -> n3_op;" in source  # a into the sum
+    assert "  n0 -> n2;" in source  # a into a * b
+    assert "  n1 -> n2;" in source  # b into a * b
+    assert "  n2 -> n3;" in source  # a * b into the sum
+    assert "  n0 -> n3;" in source  # a into the sum
 
 
 def test_a_plus_a_draws_two_edges() -> None:
     a = Value(1.0, label="a")
     source = draw_dot(a + a).source
-    assert source.count("  n0 -> n1_op;") == 2
+    assert source.count("  n0 -> n1;") == 2
 
 
-def test_records_show_label_data_and_grad() -> None:
+def test_cards_show_op_name_data_and_grad() -> None:
     _a, _b, c = small_graph()
     c.backward()
     source = draw_dot(c).source
-    assert 'label="{ a | data 2.0000 | grad -2.0000 }", shape=record' in node_line(source, "n0")
-    assert 'label="{ data -6.0000 | grad 1.0000 }"' in node_line(source, "n2")
-    assert 'label="{ c | data -4.0000 | grad 1.0000 }"' in node_line(source, "n3")
+    assert card_fields(source, "n0") == ["a", "data 2.0000", "grad -2.0000"]
+    assert card_fields(source, "n2") == ["*", "a·b", "data -6.0000", "grad 1.0000"]
+    assert card_fields(source, "n3") == ["+", "c", "data -4.0000", "grad 1.0000"]
 
 
 def test_show_grad_false_leaves_gradients_out() -> None:
     source = draw_dot(small_graph()[2], show_grad=False).source
-    assert 'label="{ a | data 2.0000 }"' in node_line(source, "n0")
-    assert "| grad" not in source
+    assert card_fields(source, "n0") == ["a", "data 2.0000"]
+    assert ">grad " not in source
 
 
-def test_op_nodes_show_the_op_symbols() -> None:
+def test_cards_are_headed_by_the_op_symbols() -> None:
     x = Value(0.5, label="x")
     w = Value(2.0, label="w")
     y = (dot([w], [x]).relu() ** 2 / x.exp().log() + x.tanh() + x.sigmoid()) * x
+    order = topological_order(y)
     source = draw_dot(y).source
-    symbols = re.findall(r'^  n\d+_op \[label="([^"]*)"', source, flags=re.MULTILINE)
+    symbols = [card_fields(source, f"n{i}")[0] for i, node in enumerate(order) if node.op]
     assert sorted(symbols) == sorted(
         ["Σ w·x", "ReLU", "**2", "/", "exp", "log"] + ["+"] * 2 + ["tanh", "σ", "*"]
     )
 
 
-def test_parameter_names_from_labels_are_drawn() -> None:
+def test_the_op_rule_is_the_cards_tooltip() -> None:
+    x = Value(0.5, label="x")
+    source = draw_dot(x.tanh()).source
+    assert 'tooltip="d(tanh x)/dx = 1 - tanh(x)^2"' in node_line(source, "n1")
+
+
+def test_unlabelled_values_are_named_by_what_they_are() -> None:
+    x = Value(2.0, label="x")
+    w = Value(-0.5, label="w")
+    source = draw_dot((w * x + 1.0).tanh() / x).source
+    names = [card_fields(source, f"n{i}")[1] for i in (2, 4, 5, 6)]
+    assert names == ["w·x", "w·x + 1", "tanh(w·x + 1)", "tanh(w·x + 1) / x"]
+
+
+def test_parameter_names_are_short_with_the_dotted_name_as_tooltip() -> None:
     weight = Value(0.1, label="layers.0.neurons.3.w.1")
     source = draw_dot(weight * 2.0).source
-    assert "{ layers.0.neurons.3.w.1 | data 0.1000" in source
+    assert card_fields(source, "n0")[0] == "L0.N3.w1"
+    assert 'tooltip="layers.0.neurons.3.w.1"' in node_line(source, "n0")
+
+
+def test_constants_are_small_plain_text_without_gradient() -> None:
+    x = Value(2.0, label="x")
+    source = draw_dot(x * 3).source
+    line = node_line(source, "n1")
+    assert 'label="3", shape=plaintext, fontsize=9' in line
+    assert "grad" not in line
 
 
 def test_numbers_too_small_or_large_for_four_decimals_keep_their_digits() -> None:
@@ -116,16 +146,14 @@ def test_numbers_too_small_or_large_for_four_decimals_keep_their_digits() -> Non
     source = draw_dot(tiny * 3e12).source
     assert "data 1.5e-09" in source
     assert "data 4500" in source
-    assert "data 3e+12" in source
+    assert 'label="3e+12"' in source  # a constant, named by its value
 
 
 def test_labels_are_escaped_so_dot_syntax_stays_intact() -> None:
     tricky = Value(1.0, label='q"{x}|<p>\\n\nnext')
     source = draw_dot(tricky).source
-    assert node_line(source, "n0") == (
-        '  n0 [label="{ q\\"\\{x\\}\\|\\<p\\>\\\\n\\nnext | data 1.0000 | grad 0.0000 }", '
-        "shape=record];"
-    )
+    assert "<b>q&quot;{x}|&lt;p&gt;\\n<br/>next</b>" in node_line(source, "n0")
+    assert card_fields(source, "n0") == ['q"{x}|<p>\\nnext', "data 1.0000", "grad 0.0000"]
 
 
 def test_escaped_labels_render_as_written(dot_program: str) -> None:
@@ -134,10 +162,12 @@ def test_escaped_labels_render_as_written(dot_program: str) -> None:
     assert texts == ['q"{x}|<p>\\n', "next", "data 1.0000", "grad 0.0000"]
 
 
-def test_top_down_records_stack_their_fields() -> None:
-    source = draw_dot(small_graph()[2], rankdir="TB").source
-    assert "rankdir=TB" in source
-    assert 'label="a | data 2.0000 | grad 0.0000"' in node_line(source, "n0")
+def test_cards_lie_across_the_graphs_direction() -> None:
+    left_to_right = draw_dot(small_graph()[2]).source
+    top_down = draw_dot(small_graph()[2], rankdir="TB").source
+    assert "rankdir=TB" in top_down
+    assert node_line(left_to_right, "n0").count("<tr>") == 3  # name over data over grad
+    assert node_line(top_down, "n0").count("<tr>") == 1  # side by side
 
 
 def test_unknown_rankdir_is_refused() -> None:
@@ -310,7 +340,7 @@ def test_a_step_lists_each_use_times_its_local_derivative() -> None:
         (1.0, -3.0, -3.0),
     ]
     assert step_a.grad == -2.0
-    assert str(step_a) == "step 4 of 4: a, grad -2 = 1 × 1 (from c, by +) + 1 × -3 (from *, by *)"
+    assert str(step_a) == "step 4 of 4: a, grad -2 = 1 × 1 (from c) + 1 × -3 (from a·b)"
 
 
 def test_the_root_step_holds_the_seed_and_no_terms() -> None:
@@ -324,13 +354,13 @@ def test_a_step_drawing_sets_done_current_and_pending_apart() -> None:
     _a, _b, c = small_graph()
     steps = backward_steps(c)
     source = steps[1].drawing.source  # at a * b; c done; b and a pending
-    assert f'fillcolor="{FILL_DONE}"' in node_line(source, "n3")
-    assert f'fillcolor="{FILL_CURRENT}"' in node_line(source, "n2")
-    assert f'fillcolor="{FILL_PENDING}"' in node_line(source, "n0")
+    assert f'bgcolor="{FILL_DONE}"' in node_line(source, "n3")
+    assert f'bgcolor="{FILL_CURRENT}"' in node_line(source, "n2")
+    assert f'bgcolor="{FILL_PENDING}"' in node_line(source, "n0")
     assert "grad ?" in node_line(source, "n0")
     assert "grad 1.0000" in node_line(source, "n2")
-    assert "  n2 -> n3_op [color=" in source  # the edge that carried this step's term
-    assert 'label="step 2 of 4: *, grad 1"' in source
+    assert "  n2 -> n3 [color=" in source  # the edge that carried this step's term
+    assert 'label="step 2 of 4: a·b, grad 1"' in source
 
 
 def test_a_step_drawing_leaves_the_real_grads_alone() -> None:
@@ -345,17 +375,147 @@ def test_a_step_displays_inline(dot_program: str) -> None:
     assert "<svg" in step._repr_mimebundle_()["image/svg+xml"]
 
 
-def test_inputs_whose_order_matters_are_named_on_their_edges() -> None:
+def test_input_roles_from_the_op_table_are_drawn_in_small_italics_on_edges() -> None:
     numerator = Value(1.0, label="p")
     denominator = Value(4.0, label="q")
     quotient = numerator / denominator
     source = draw_dot(dot([quotient], [numerator])).source
-    assert '  n0 -> n2_op [label="x"];' in source  # p is the x of x / y
-    assert '  n1 -> n2_op [label="y"];' in source
-    assert '  n2 -> n3_op [label="w1"];' in source
-    assert '  n0 -> n3_op [label="x1"];' in source
+    role = 'fontsize=9, fontcolor="#666666"'
+    assert f'  n0 -> n2 [label=<<i>numerator</i>>, {role}, tooltip="numerator"];' in source
+    assert f'  n1 -> n2 [label=<<i>denominator</i>>, {role}, tooltip="denominator"];' in source
+    assert f'  n2 -> n3 [label=<<i>weight 1</i>>, {role}, tooltip="weight 1"];' in source
+    assert f'  n0 -> n3 [label=<<i>input 1</i>>, {role}, tooltip="input 1"];' in source
 
 
 def test_inputs_of_symmetric_ops_are_not_named() -> None:
     source = draw_dot(small_graph()[2]).source
-    assert 'label="x"' not in source
+    edges = [line for line in source.splitlines() if " -> " in line]
+    assert edges and not any("label" in line for line in edges)
+
+
+# --- nn graphs -------------------------------------------------------------------------
+
+
+def mlp_output(nouts: list[int]) -> Value:
+    from nn import MLP
+
+    model = MLP(2, nouts, seed=0)
+    return model([Value(1.0, label="x0"), Value(2.0, label="x1")])  # type: ignore[return-value]
+
+
+def test_each_neuron_is_one_table_of_its_weights_and_bias_in_order() -> None:
+    source = draw_dot(mlp_output([3, 1])).source
+    table = node_line(source, "neuron0_1")
+    cells = [
+        html.unescape(re.sub(r"<[^>]+>", "", cell))
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", table)
+    ]
+    assert cells[:3] == ["L0.N1", "data", "grad"]
+    assert cells[3::3] == ["w0", "w1", "b"]
+    assert 'tooltip="layers.0.neurons.1.w.0\\nlayers.0.neurons.1.w.1\\nlayers.0.neurons.1.b"' in (
+        table
+    )
+
+
+def test_neurons_are_written_layer_by_layer_in_index_order() -> None:
+    source = draw_dot(mlp_output([4, 4, 1])).source
+    tables = re.findall(r"^  (neuron\d+_\d+) \[", source, flags=re.MULTILINE)
+    assert tables == [
+        f"neuron{layer}_{n}" for layer, count in ((0, 4), (1, 4), (2, 1)) for n in range(count)
+    ]
+    assert "ordering=out" in source  # Graphviz keeps that order
+
+
+def test_edges_leave_a_parameter_from_its_row_of_the_table() -> None:
+    output = mlp_output([2, 1])
+    order = topological_order(output)
+    source = draw_dot(output).source
+    weight = order.index(output.parents[0])  # layers.1.neurons.0.w.0
+    total = order.index(output)
+    assert f'  neuron1_0:n{weight} -> n{total} [tooltip="weight 1"];' in source
+
+
+def test_the_constant_one_of_a_neurons_bias_is_not_drawn() -> None:
+    output = mlp_output([2, 1])
+    order = topological_order(output)
+    one = output.parents[-1]
+    assert one.data == 1.0 and not one.label
+    source = draw_dot(output).source
+    assert f"  n{order.index(one)} [" not in source
+    assert f"  n{order.index(one)} -> " not in source
+
+
+def test_the_targets_and_the_means_divisor_of_a_loss_are_named() -> None:
+    from nn import mse_loss
+
+    loss = mse_loss([mlp_output([2, 1])], [0.5])
+    source = draw_dot(loss).source
+    assert 'label="target 0.5", shape=plaintext' in source
+    assert 'label="count 1", shape=plaintext' in source
+    assert "<b>mean of 1</b>" in source
+
+
+def test_an_mlp_of_sixteen_wide_layers_is_drawn_with_one_box_per_layer() -> None:
+    drawing = draw_dot(mlp_output([16, 16, 1]))
+    assert drawing.node_count == 407 - 2 + 2  # labelled inputs instead of constants
+    assert not drawing.complete
+    assert drawing.message.startswith("graph too large to draw: 407 values laid out")
+    assert drawing.message.endswith("more than max_nodes=500: one box per layer")
+    source = drawing.source
+    assert 'layer0 [label="layer L0 | 2→16 (16 neurons) | 48 parameters", shape=Mrecord' in source
+    assert 'layer1 [label="layer L1 | 16→16 (16 neurons) | 272 parameters"' in source
+    assert 'layer0 -> layer1 [label="16 values", fontsize=9];' in source
+    assert "max_nodes=None draws every value" in source
+
+
+def test_max_nodes_none_draws_a_large_mlp_in_full() -> None:
+    drawing = draw_dot(mlp_output([16, 16, 1]), max_nodes=None)
+    assert drawing.complete
+    assert "neuron1_15 [" in drawing.source
+
+
+def test_a_small_graph_laid_out_too_wide_is_summarized_with_the_way_out() -> None:
+    x = Value(1.0, label="x")
+    fan = sum_values([x * float(k) for k in range(100)])  # 202 values, one rank of 100
+    drawing = draw_dot(fan, max_nodes=250)
+    assert drawing.message == (
+        "graph too large to draw: 202 values laid out 3 ranks deep and 100 wide, "
+        "300 places, more than max_nodes=250"
+    )
+    assert "shape=note" in drawing.source
+    assert "max_nodes=None draws every value" in drawing.source
+
+
+def test_drawings_are_scaled_to_fit_960_pixels(dot_program: str) -> None:
+    svg = draw_dot(mlp_output([4, 4, 1])).pipe("svg").decode()
+    width = float(re.search(r'<svg width="([0-9.]+)pt"', svg).group(1))  # type: ignore[union-attr]
+    assert width <= 720  # points: 960 px at 96 dpi
+
+
+# --- backward steps and constants ------------------------------------------------------
+
+
+def test_constants_take_no_backward_step_unless_asked() -> None:
+    x = Value(2.0, label="x")
+    y = (x * 3 + 1).tanh()
+    steps = backward_steps(y)
+    assert [str(step).split(":")[1].split(",")[0].strip() for step in steps] == [
+        "tanh(x·3 + 1)",
+        "x·3 + 1",
+        "x·3",
+        "x",
+    ]
+    assert steps[0].headline().startswith("step 1 of 4:")
+    assert len(backward_steps(y, constants=True)) == 6
+
+
+def test_skipping_constants_changes_no_gradient() -> None:
+    x = Value(0.5, label="x")
+    y = (x * 3 + x / 4).exp()
+    steps = {step.node: step.grad for step in backward_steps(y)}
+    y.backward()
+    assert steps[x] == x.grad
+
+
+def test_a_constant_root_still_takes_its_step() -> None:
+    assert len(backward_steps(Value(3.0))) == 1
