@@ -164,6 +164,28 @@ def test_arrow_keys_and_the_slider_move_between_steps(open_page: Any) -> None:
     assert opened.step() == 5
 
 
+def test_play_steps_on_by_itself_until_paused(open_page: Any) -> None:
+    opened = open_page(explore(expression()[2]))
+    play = opened.page.get_by_label("Play")
+    play.click()
+    assert play.get_attribute("aria-pressed") == "true"
+    opened.page.wait_for_function(
+        "() => +document.querySelector('.gg-stepno').dataset.step >= 3", timeout=10_000
+    )
+    play.click()
+    assert play.get_attribute("aria-pressed") == "false"
+
+
+def test_forward_steps_reveal_values_in_order(open_page: Any) -> None:
+    _x, _w, y = expression()
+    opened = open_page(explore(y, steps="forward"))
+    assert opened.value("w").locator(".gg-data").text_content() == "data -0.5000"  # step 1
+    assert opened.value("y").locator(".gg-data").text_content() == "data ?"
+    opened.page.locator(".gg-explorer").focus()
+    opened.page.keyboard.press("End")
+    assert opened.value("y").locator(".gg-data").text_content() == f"data {format_number(y.data)}"
+
+
 def test_clicking_a_value_shows_its_ops_rule_and_its_paths(open_page: Any) -> None:
     opened = open_page(explore(expression()[2]))
     opened.value("y").click()
