@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -283,3 +284,12 @@ def test_without_its_style_sheet_the_hidden_shape_of_a_layer_stays_hidden() -> N
         r'tabindex="0" display="none" aria-label="Expand L0">',
         fragment,
     )
+
+
+def test_save_gif_without_pillow_says_how_to_get_it_and_writes_nothing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "PIL", None)  # as on a machine without Pillow
+    with pytest.raises(ImportError, match=r"needs Pillow: pip install pillow.*save\('frames/'\)"):
+        explore(small_graph()[2]).save(tmp_path / "backward.gif")
+    assert list(tmp_path.iterdir()) == []
