@@ -231,6 +231,30 @@ def test_fit_after_zooming_in_fits_the_drawing_again(open_page: Any) -> None:
     )
 
 
+def test_the_current_value_is_kept_in_view_when_zoomed_in(open_page: Any) -> None:
+    opened = open_page(explore(mlp_loss([4, 4, 1])))
+    for _ in range(6):
+        opened.page.get_by_label("Zoom in").click()
+    drawing = opened.drawing_box()
+    mouse = opened.page.mouse
+    mouse.move(drawing["x"] + 900, drawing["y"] + 100)  # drag the view far off to one side
+    mouse.down()
+    mouse.move(drawing["x"] + 10, drawing["y"] + 300, steps=5)
+    mouse.up()
+    opened.page.locator(".gg-explorer").focus()
+    opened.page.keyboard.press("End")
+    current = opened.page.locator(".gg-node.gg-current").bounding_box()
+    drawing = opened.drawing_box()
+    assert (
+        drawing["x"] <= current["x"]
+        and current["x"] + current["width"] <= drawing["x"] + drawing["width"]
+    )
+    assert (
+        drawing["y"] <= current["y"]
+        and current["y"] + current["height"] <= drawing["y"] + drawing["height"]
+    )
+
+
 def test_the_16_16_1_mlp_page_is_small_and_opens_fitted_quickly(
     open_page: Any, tmp_path: Path
 ) -> None:
