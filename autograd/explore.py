@@ -28,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from autograd.dotfile import format_number
 from autograd.explain import explain, local_grads
@@ -51,7 +51,9 @@ from autograd.naming import (
     node_groups,
 )
 from autograd.value import Value
-from autograd.viz import backward_steps
+
+if TYPE_CHECKING:
+    from autograd.viz import BackwardStep
 
 __all__ = [
     "explore",
@@ -172,12 +174,6 @@ class Explorer:
             for layer in groups.layers
         ]
         self.layers = [layer.name for layer in self.layer_specs]
-        self._outputs = {
-            output: neuron.name
-            for layer in groups.layers
-            for neuron in layer.neurons
-            for output in neuron.outputs
-        }
         self._parents = {
             node: [parent for parent in node.parents if parent not in hidden] for node in self.order
         }
@@ -193,6 +189,9 @@ class Explorer:
                 self._edges.append(
                     _Edge(node.parents[number], node, number, role, slot, len(drawn))
                 )
+
+        # autograd.viz offers explore beside backward_steps, so the walk is imported here.
+        from autograd.viz import backward_steps
 
         backward = backward_steps(root)
         self._grads = {step.node: step.grad for step in backward}
@@ -217,7 +216,7 @@ class Explorer:
         """Return the text the page shows at ``step`` (1-based)."""
         return self._steps[self._check_step(step) - 1].text
 
-    def _backward(self, backward: Sequence[Any]) -> list[_Step]:
+    def _backward(self, backward: Sequence[BackwardStep]) -> list[_Step]:
         edge_number = {
             (edge.node, edge.input_number): number for number, edge in enumerate(self._edges)
         }

@@ -29,6 +29,7 @@ from autograd.dotfile import (
     format_number,
 )
 from autograd.explain import Explanation, explain, local_grads, node_name
+from autograd.explore import Explorer, explore
 from autograd.graph import backward_order
 from autograd.naming import display_names, input_roles, is_constant
 from autograd.ops import Op
@@ -270,7 +271,3 @@ def backward_steps(
         BackwardStep(walk, index, node, grads[node], tuple(terms.get(node, ())))
         for index, node in enumerate(stepped)
     ]
-
-
-# The explorer builds on backward_steps above, so it is imported once that exists.
-from autograd.explore import Explorer, explore  # noqa: E402

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 import sys
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
@@ -293,3 +294,10 @@ def test_save_gif_without_pillow_says_how_to_get_it_and_writes_nothing(
     with pytest.raises(ImportError, match=r"needs Pillow: pip install pillow.*save\('frames/'\)"):
         explore(small_graph()[2]).save(tmp_path / "backward.gif")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_autograd_explore_imports_on_its_own() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", "import autograd.explore"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
