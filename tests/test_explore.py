@@ -17,6 +17,7 @@ import pytest
 import nn
 from autograd import Value
 from autograd.dotfile import format_number
+from autograd.explore import EXPLAIN_LIMIT
 from autograd.viz import Explorer, backward_steps, explore
 
 PAGE_LIMIT = 1_500_000  # bytes: the page of MLP(2, [16, 16, 1]) on one input stays under it
@@ -301,3 +302,17 @@ def test_autograd_explore_imports_on_its_own() -> None:
         [sys.executable, "-c", "import autograd.explore"], capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_past_the_explain_limit_values_carry_no_precomputed_paths() -> None:
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(EXPLAIN_LIMIT):
+        y = y.tanh()
+    nodes = page_data(explore(y))["nodes"]
+    assert isinstance(nodes, list)
+    assert len(nodes) == EXPLAIN_LIMIT + 1
+    assert not any("explain" in node for node in nodes)
+    small = page_data(explore(small_graph()[2]))["nodes"]
+    assert isinstance(small, list)
+    assert all("explain" in node for node in small)
