@@ -319,8 +319,8 @@ class _Plan:
     def __init__(self, order: Sequence[Value]) -> None:
         self.order = order
         self.position = {node: index for index, node in enumerate(order)}
-        self.names = display_names(order)
         self.groups = node_groups(order)
+        self._names: dict[Value, str] | None = None
         # The constant 1 a neuron's bias multiplies is part of the Σ w·x, not a box.
         self.hidden = frozenset(one for neuron in self.groups.neurons for one in neuron.ones)
         self.neuron_sums = frozenset(
@@ -337,6 +337,13 @@ class _Plan:
                 for parameter in (*neuron.weights, neuron.bias):
                     port = f"{table}:n{self.position[parameter]}"
                     self.endpoints.setdefault(parameter, port)
+
+    @property
+    def names(self) -> dict[Value, str]:
+        """Each node's display name (computed when first drawn: a note needs none)."""
+        if self._names is None:
+            self._names = display_names(self.order, groups=self.groups)
+        return self._names
 
     def endpoint(self, node: Value) -> str:
         """The DOT id an edge from ``node`` starts at (a table row for a parameter)."""
@@ -394,7 +401,7 @@ def graph_source(
     highlighted_nodes: Collection[Any] = (),
     highlighted_edges: Collection[tuple[Any, int]] = (),
     caption: str = "",
-    plan: Any = None,
+    plan: _Plan | None = None,
 ) -> str:
     """Return the DOT text of the nodes in ``order`` (a topological order of Values).
 
@@ -409,7 +416,7 @@ def graph_source(
     (``(consumer, input number)``) are drawn in red.
     """
     _check_rankdir(rankdir)
-    plan = plan if isinstance(plan, _Plan) else _Plan(order)
+    plan = plan if plan is not None else _Plan(order)
     style = _NodeStyle(rankdir, show_grad, grad_texts, fills or {}, highlighted_nodes)
     lines = _header("glassgrad", rankdir, caption)
     drawn: set[Value] = set(plan.hidden)

@@ -39,10 +39,17 @@ def node_name(node: Value, names: Mapping[Value, str] | None = None) -> str:
 def _edge_text(edge: PathEdge, names: Mapping[Value, str] | None) -> str:
     role = input_roles(edge.consumer)[edge.input_number]
     as_role = f" (its {role})" if role else ""
+    consumer = _bracketed(node_name(edge.consumer, names))
+    parent = _bracketed(node_name(edge.parent, names))
     return (
-        f"d {node_name(edge.consumer, names)} / d {node_name(edge.parent, names)}{as_role} = "
+        f"d {consumer} / d {parent}{as_role} = "
         f"{edge.local_grad:.6g}   by {edge.op.name}: {edge.op.doc}"
     )
+
+
+def _bracketed(name: str) -> str:
+    """``a - b`` as ``[a - b]``, so that ``d [a - b] / d a`` reads as one derivative."""
+    return f"[{name}]" if " " in name else name
 
 
 def _path_text(path: ChainPath, names: Mapping[Value, str] | None) -> str:

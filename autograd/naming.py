@@ -115,7 +115,8 @@ def input_roles(node: Value) -> tuple[str, ...]:
     """Return the role of each input of ``node`` from its op's record, ``''`` where none.
 
     ``a / b`` gives ``("numerator", "denominator")``; a ``Σ w·x`` of two pairs gives
-    ``("weight 1", "weight 2", "input 1", "input 2")``; ``a + b`` gives ``("", "")``.
+    ``("weight 1", "weight 2", "input 1", "input 2")``, and for a neuron's sum (whose last
+    input is a constant 1) the last weight is ``"bias"``; ``a + b`` gives ``("", "")``.
     """
     op = node.op
     if op is None:
@@ -127,7 +128,11 @@ def input_roles(node: Value) -> tuple[str, ...]:
     if op.arity is not None:
         return roles
     block = count // len(roles)
-    return tuple(f"{role} {number}" for role in roles for number in range(1, block + 1))
+    named = [f"{role} {number}" for role in roles for number in range(1, block + 1)]
+    if _neuron_call(node) is not None:  # nn's bias trick: the last pair is b times 1
+        named[block - 1] = "bias"
+        named[-1] = "bias's input 1"
+    return tuple(named)
 
 
 def format_constant(x: float) -> str:
@@ -140,7 +145,7 @@ def format_constant(x: float) -> str:
 # --- names for a whole graph -----------------------------------------------------------
 
 
-def display_names(order: Sequence[Value]) -> dict[Value, str]:
+def display_names(order: Sequence[Value], *, groups: NodeGroups | None = None) -> dict[Value, str]:
     """Return one short display name per node of ``order`` (a topological order).
 
     A label wins (short form for ``nn`` parameters); a constant is named by its value or its
@@ -155,7 +160,7 @@ def display_names(order: Sequence[Value]) -> dict[Value, str]:
     binding: dict[Value, int] = {}
     taken = {short_label(node.label) for node in order if node.label}
     constants = _constant_names(order)
-    neuron_nodes = _neuron_node_names(node_groups(order))
+    neuron_nodes = _neuron_node_names(node_groups(order) if groups is None else groups)
     for node in order:
         if node.label:
             names[node] = short_label(node.label)

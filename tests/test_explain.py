@@ -84,11 +84,11 @@ def test_details_name_each_edges_derivative_rule_and_input_role() -> None:
     loss, weights = tutorial_network(fused=True)
     text = explain(loss, weights[0][0]).format(details=True)
     assert (
-        "    d relu(w11·1 + … + b1) / d w11·1 + … + b1 = 1   "
+        "    d [relu(w11·1 + … + b1)] / d [w11·1 + … + b1] = 1   "
         "by relu: d(relu x)/dx = 1 if relu(x) > 0 else 0"
     ) in text
-    assert "    d loss / d Σ of 3 (its numerator) = 0.333333   by div: d(x/y)/dx = 1/y" in text
-    assert "    d w11·1 + … / d w11 (its weight 1) = 1   by dot: " in text
+    assert "    d loss / d [Σ of 3] (its numerator) = 0.333333   by div: d(x/y)/dx = 1/y" in text
+    assert "    d [w11·1 + …] / d w11 (its weight 1) = 1   by dot: " in text
 
 
 def test_a_reused_value_has_one_path_per_use() -> None:

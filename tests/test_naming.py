@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from programs import Program, programs, run
 
 from autograd import Value, dot, sum_values, topological_order
 from autograd.naming import (
@@ -144,6 +146,18 @@ def test_input_roles_come_from_the_op_table() -> None:
     assert input_roles(a) == ()
 
 
+def test_a_neurons_bias_is_named_as_such() -> None:
+    neuron = Neuron(2, seed=0)
+    total = neuron([3.0, 4.0]).parents[0]
+    assert input_roles(total) == (
+        "weight 1",
+        "weight 2",
+        "bias",
+        *("input 1", "input 2"),
+        ("bias's input 1"),
+    )
+
+
 # --- nn graphs -----------------------------------------------------------------------------
 
 
@@ -276,3 +290,18 @@ def test_a_sum_of_generated_names_is_counted_not_listed() -> None:
     long_names = [Value(float(i), label=f"rather_long_name_{i}") for i in range(2)]
     squares = [x * x for x in long_names]
     assert names_in_order(sum_values(squares))[-1] == "Σ of 2"
+
+
+@settings(max_examples=100, deadline=None)
+@given(program=programs(max_inputs=4, max_steps=15))
+def test_no_node_of_a_random_graph_is_named_by_a_bare_op_symbol(program: Program) -> None:
+    leaves = [Value(x, label=f"x{i}") for i, x in enumerate(program.inputs)]
+    order = topological_order(run(program, leaves))
+    names = display_names(order)
+    symbols = {op.symbol for op in OP_TABLE.values()} | {"**2", "**-1", "*", "-"}
+    assert set(names) == set(order)
+    for node in order:
+        assert names[node] and names[node] not in symbols
+        assert len(names[node]) <= MAX_NAME_LENGTH or node.label or is_constant(node)
+    built = [names[node] for node in order if node.op is not None]
+    assert len(built) == len(set(built))  # results never share a name

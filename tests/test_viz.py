@@ -519,3 +519,40 @@ def test_skipping_constants_changes_no_gradient() -> None:
 
 def test_a_constant_root_still_takes_its_step() -> None:
     assert len(backward_steps(Value(3.0))) == 1
+
+
+def table_heights(svg: bytes) -> dict[str, float]:
+    """Return the SVG y of each neuron table's first text, by table id."""
+    heights = {}
+    pattern = r'<title>(neuron\d+_\d+)</title>.*?<text[^>]* y="([-0-9.]+)"'
+    for table, y in re.findall(pattern, svg.decode(), flags=re.DOTALL):
+        heights[table] = float(y)
+    return heights
+
+
+@pytest.mark.parametrize("nouts", [[4, 4, 1], [3, 3], [5, 1]])
+def test_graphviz_lays_neurons_out_top_down_in_index_order(
+    dot_program: str, nouts: list[int]
+) -> None:
+    from nn import mse_loss
+
+    outputs = mlp_output(nouts)
+    root = outputs if isinstance(outputs, Value) else mse_loss(outputs, [0.0] * len(outputs))
+    heights = table_heights(draw_dot(root).pipe("svg"))
+    for layer, width in enumerate(nouts):
+        column = [heights[f"neuron{layer}_{n}"] for n in range(width)]
+        assert column == sorted(column), f"layer {layer} out of order"
+
+
+def test_a_relabelled_layer_under_a_loss_keeps_its_neurons_in_order(dot_program: str) -> None:
+    from nn import Layer, mse_loss
+
+    layer = Layer(4, 3, seed=0)
+    for j, neuron in enumerate(layer.neurons):
+        for i, weight in enumerate(neuron.w):
+            weight.label = f"w{i + 1}{j + 1}"
+        neuron.b.label = f"b{j + 1}"
+    x = [Value(v, label=f"x{i + 1}") for i, v in enumerate([1.0, 2.0, 3.0, 2.5])]
+    heights = table_heights(draw_dot(mse_loss(layer(x), [0.0, 0.0, 0.0])).pipe("svg"))
+    column = [heights[f"neuron0_{n}"] for n in range(3)]
+    assert column == sorted(column)
