@@ -248,10 +248,16 @@ def _free_section(
         known = mean([y[parent] for parent in parents[node] if parent in y])
         return (float("inf") if known is None else known, index[node])
 
+    def entry(node: N, use: N) -> float:
+        """Where ``node``'s edge enters ``use``: inputs spread down its left side in order."""
+        inputs = parents[use]
+        share = (inputs.index(node) + 1) / (len(inputs) + 1) - 0.5
+        return y[use] + share * sizes[use][1]
+
     def by_uses(node: N) -> tuple[float, int]:
         known = mean([y[parent] for parent in parents[node] if parent in y])
         if known is None:
-            known = mean([y[use] for use in consumers[node] if use in y])
+            known = mean([entry(node, use) for use in consumers[node] if use in y])
         return (float("inf") if known is None else known, index[node])
 
     # Sweep right along inputs, back left placing leaves by their uses, right again.
