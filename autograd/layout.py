@@ -40,6 +40,8 @@ N = TypeVar("N", bound=Hashable)
 
 #: Horizontal room between two columns of nodes, where the edges run.
 COLUMN_GAP = 76
+#: Inside a neuron, where no edge carries a role name, columns sit closer.
+NEURON_COLUMN_GAP = 40
 #: Horizontal room between two sections (a layer and what comes before or after it).
 SECTION_GAP = 72
 #: Vertical room between two nodes of a column.
@@ -51,6 +53,8 @@ BLOCK_PADDING = 8
 BLOCK_LABEL = 18
 #: Height of a layer's title bar, in both shapes.
 LAYER_HEADER = 40
+#: Room per character of a layer's title (12.5 px bold).
+TITLE_CHAR_WIDTH = 7.5
 #: A collapsed layer: its width, and the height of one neuron's row.
 COLLAPSED_WIDTH = 270
 ROW_HEIGHT = 20
@@ -306,11 +310,16 @@ def _layer_section(
             column = rank[member] - low
             widths[column] = max(widths[column], sizes[member][0])
     inner_left = BLOCK_PADDING + 6.0
-    lefts = _lefts(widths, inner_left)
+    lefts = _lefts(widths, inner_left, NEURON_COLUMN_GAP)
 
     boxes: dict[N, Box] = {}
     top = LAYER_HEADER + 6.0
     frame_width = lefts[-1] + widths[-1] + BLOCK_PADDING - 6.0
+    # A narrow layer (one neuron of few inputs) still has room for its title and button.
+    title_room = len(layer.title) * TITLE_CHAR_WIDTH + 100.0
+    if frame_width < title_room:
+        lefts = [left + (title_room - frame_width) / 2 for left in lefts]
+        frame_width = title_room
     for neuron in layer.neurons:
         columns: list[list[N]] = [[] for _ in range(column_count)]
         for member in neuron.members:
@@ -343,10 +352,10 @@ def _layer_section(
     return boxes
 
 
-def _lefts(widths: Sequence[float], start: float) -> list[float]:
+def _lefts(widths: Sequence[float], start: float, gap: float = COLUMN_GAP) -> list[float]:
     lefts = [start]
     for width in widths[:-1]:
-        lefts.append(lefts[-1] + width + COLUMN_GAP)
+        lefts.append(lefts[-1] + width + gap)
     return lefts
 
 
