@@ -695,7 +695,9 @@ class Explorer:
                     row = self.layout.rows[neuron.output]
                     state = states.get(neuron.output, "done")
                     data, grad = self._shown(neuron.output, state)
-                    line = f"{_MARKS[state]} {self.names[neuron.output]}  {data}  {grad}"
+                    line = f"{_MARKS[state]} {self.names[neuron.output]}  {data}"
+                    if grad:
+                        line += f"  grad {grad}"
                     boxes.append(
                         _FrameBox(Box(x0 + row.x, y0 + row.y, row.w, row.h), "row", [line], state)
                     )
