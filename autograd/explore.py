@@ -227,15 +227,12 @@ class Explorer:
                 continue  # constants take no step
             name = self.names[node]
             if not step.terms:
-                text = f"{name}: grad = {_short(step.grad)}, the seed (d {name} / d {name})"
+                text = f"{name}: grad {_short(step.grad)} (the seed: d {name} / d {name})"
             else:
-                # One term per use: the user's grad times the local derivative of that use.
-                parts = [
-                    f"{_short(term.consumer_grad)} × {_short(term.local_grad)}"
-                    f" [via {self.names.get(term.consumer, '?')}]"
-                    for term in step.terms
-                ]
-                text = f"{name}: grad = {' + '.join(parts)} = {_short(step.grad)}"
+                # One term per use, as backward_steps prints them: the user's grad times
+                # the local derivative of that use.
+                terms_text = " + ".join(term.describe(self.names) for term in step.terms)
+                text = f"{name}: grad {_short(step.grad)} = {terms_text}"
             terms = tuple(
                 edge_number[(term.consumer, term.input_number)]
                 for term in step.terms

@@ -113,7 +113,7 @@ def test_the_last_step_shows_the_gradient_backward_gives_and_the_terms_that_made
     explorer = explore(y)
     y.backward()
     last = explorer.step_text(explorer.step_count)
-    assert last == "x: grad = 1 × 1 [via x**2] + 1 × 3 [via x·3] = 4"
+    assert last == "x: grad 4 = 1 × 1 (from x**2) + 1 × 3 (from x·3)"
     assert x.grad == 4.0
     nodes = page_data(explorer)["nodes"]
     assert isinstance(nodes, list)
