@@ -316,3 +316,16 @@ def test_past_the_explain_limit_values_carry_no_precomputed_paths() -> None:
     small = page_data(explore(small_graph()[2]))["nodes"]
     assert isinstance(small, list)
     assert all("explain" in node for node in small)
+
+
+def test_infinite_and_nan_values_make_a_page_with_valid_json() -> None:
+    x = Value(0.0, label="x")
+    y = x.log() * 0.0 + 1 / x  # log(0) = -inf, 0 * -inf = nan, 1 / 0 = inf
+    y.label = "y"
+    explorer = explore(y)
+    assert explorer.step_text(explorer.step_count) == (
+        "x: grad nan = 1 × -inf (from 1 / x, as its denominator) + 0 × inf (from log(x))"
+    )
+    nodes = page_data(explorer)["nodes"]
+    assert isinstance(nodes, list)
+    assert {node["name"]: node["data"] for node in nodes}["log(x)"] == "-inf"
