@@ -25,8 +25,8 @@ demo: $(VENV)/.installed-plots
 	$(BIN)/python -m nn --out $(DEMO_OUT)
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check autograd nn tests benchmarks
-	$(BIN)/ruff format --check autograd nn tests benchmarks
+	$(BIN)/ruff check autograd nn tests benchmarks scripts
+	$(BIN)/ruff format --check autograd nn tests benchmarks scripts
 
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy

@@ -8,6 +8,8 @@
   terms that made it (each use's gradient times the local derivative) and a drawing with
   the nodes done, current and pending in different colours.
 * :func:`explain` (from :mod:`autograd.explain`) writes a gradient as a sum over paths.
+* :func:`explore` (from :mod:`autograd.explore`) is all of it in one interactive page that
+  needs no kernel and no network: steps, zoom, a panel per value, collapsible layers.
 
 Drawings are :class:`~autograd.dotfile.Drawing` objects: ``.source`` is deterministic DOT
 text, ``.pipe(format)`` and ``.save(path)`` render with Graphviz, and Jupyter shows them
@@ -28,6 +30,7 @@ from autograd.dotfile import (
     format_number,
 )
 from autograd.explain import Explanation, explain, node_name
+from autograd.explore import Explorer, explore
 from autograd.naming import display_names, input_roles, is_constant
 from autograd.ops import Op
 from autograd.value import Value, as_float
@@ -36,10 +39,12 @@ __all__ = [
     "draw_dot",
     "backward_steps",
     "explain",
+    "explore",
     "BackwardStep",
     "GradientTerm",
     "Drawing",
     "Explanation",
+    "Explorer",
     "GraphvizNotFoundError",
     "FILL_DONE",
     "FILL_CURRENT",

@@ -1,7 +1,8 @@
 """Shared test set-up: optional real components, required in CI.
 
-Tests that need PyTorch (cross-checks) or Graphviz's ``dot`` program (rendering) skip,
-with the reason, on a machine without them. With ``GLASSGRAD_REQUIRE_CROSSCHECKS=1``, as
+Tests that need PyTorch (cross-checks), Graphviz's ``dot`` program (rendering) or
+Chromium driven by playwright (the explorer's pages) skip, with the reason, on a machine
+without them. With ``GLASSGRAD_REQUIRE_CROSSCHECKS=1``, as
 ``.ci/run`` sets, a missing component fails those tests instead.
 """
 
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from types import ModuleType
+from typing import Any
 
 import pytest
 from hypothesis import settings
@@ -47,3 +50,32 @@ def dot_program() -> str:
     if path is None:
         _missing("Graphviz's dot program (apt-get install graphviz)")
     return path  # type: ignore[return-value]
+
+
+#: Chromium as CI runs it: headless, no sandbox (containers), no network of its own.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+# One browser per test module: playwright's sync API keeps an event loop running while it
+# is open, and tests elsewhere start event loops of their own (asyncio.run).
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, headless, driven by playwright (which cannot download browsers)."""
+    path = shutil.which("chromium")
+    if path is None:
+        _missing("Chromium (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright (pip install playwright)")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
