@@ -32,6 +32,9 @@ from nn.module import Module, StateDictError
 from nn.optim import SGD, Adam, Optimizer
 from nn.training import History, fit, train_step
 
+#: glassgrad's version, the same as ``autograd.__version__`` (one distribution, one version).
+__version__: str = autograd.__version__
+
 __all__ = [
     "Module",
     "StateDictError",
