@@ -113,6 +113,18 @@ def grad(
     gets 0. With ``create_graph=True`` the gradients are recorded Values, so they can be
     differentiated again (``grad(grad(y, x)[0], x)`` is the second derivative); otherwise
     they are new leaves. Always returns a tuple, one gradient per ``w``.
+
+    >>> from autograd import Value, grad
+    >>> x = Value(3.0)
+    >>> y = x**3
+    >>> (dx,) = grad(y, x, create_graph=True)
+    >>> dx.data                     # 3x²
+    27.0
+    >>> (d2x,) = grad(dx, x)        # dx is a graph too, so it has a derivative
+    >>> d2x.data                    # 6x
+    18.0
+    >>> x.grad                      # .grad is left alone
+    0.0
     """
     roots = _as_list(outputs, "outputs")
     targets = _as_list(wrt, "wrt")

@@ -69,6 +69,19 @@ class Value:
     ``Value(x)`` takes any real number (int, float, bool, NumPy real scalars) and stores
     a Python float; anything else is a TypeError. A result of an op remembers the op
     (``v.op``; its symbol is ``v._op``) and its inputs (``v.parents``, also ``v._prev``).
+
+    >>> x = Value(2.0, label="x")
+    >>> y = x * x + 3 * x           # x² + 3x
+    >>> y.data
+    10.0
+    >>> y.op.name, y._op, len(y.parents)
+    ('add', '+', 2)
+    >>> y.backward()
+    >>> x.grad                      # dy/dx = 2x + 3
+    7.0
+    >>> Value("a")
+    Traceback (most recent call last):
+    TypeError: Value() takes a real number, got str 'a'
     """
 
     __slots__ = ("data", "grad", "label", "op", "_in0", "_in1")
@@ -258,6 +271,19 @@ class Value:
         Interior nodes' gradients are computed afresh on each call; leaves' gradients
         accumulate (call ``zero_grad()`` between steps). The graph is kept, so it can be
         drawn and backward can run again.
+
+        >>> x = Value(3.0)
+        >>> y = x * x
+        >>> y.backward()
+        >>> x.grad                  # dy/dx = 2x
+        6.0
+        >>> y.backward()            # leaves accumulate, as in PyTorch
+        >>> x.grad
+        12.0
+        >>> x.zero_grad()
+        >>> y.backward(grad=0.5)    # a seed other than 1: 0.5 · 2x
+        >>> x.grad
+        3.0
         """
         order = backward_order(self)
         for node in order:

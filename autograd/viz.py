@@ -65,6 +65,18 @@ def draw_dot(
     ``max_nodes`` values (``None``: no limit) the drawing is a note saying the graph is too
     large, with a count of its ops and labelled leaves, instead of the graph.
     ``highlight=explain(root, x)`` draws every path from ``root`` to ``x`` in red.
+
+    >>> from autograd import Value
+    >>> from autograd.viz import draw_dot
+    >>> x = Value(2.0, label="x")
+    >>> y = x * x + x
+    >>> y.label = "y"
+    >>> g = draw_dot(y)
+    >>> g.source.splitlines()[0]    # DOT text, the same for the same graph
+    'digraph glassgrad {'
+    >>> g.save("graph.svg")         # doctest: +SKIP
+    >>> g                           # doctest: +SKIP
+    (in Jupyter: the picture, inline)
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot() takes a Value, got {type(root).__name__}")

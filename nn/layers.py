@@ -145,6 +145,20 @@ class MLP(Module):
 
     ``MLP(2, [16, 16, 1])`` maps 2 inputs through two ReLU layers of 16 to one output.
     Calling it returns a Value when the last layer has one neuron, else a list.
+
+    >>> from nn import MLP
+    >>> model = MLP(2, [4, 1], seed=0)
+    >>> model
+    MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2), ReLUNeuron(2), ReLUNeuron(2)],
+            Layer of [LinearNeuron(4)]]
+    >>> len(model.parameters())     # (2 weights + 1 bias) · 4 + (4 + 1) · 1
+    17
+    >>> next(model.named_parameters())[0]
+    'layers.0.neurons.0.w.0'
+    >>> type(model([1.0, -2.0])).__name__
+    'Value'
+    >>> len(MLP(2, [4, 3], seed=0)([1.0, -2.0]))   # three outputs: a list
+    3
     """
 
     def __init__(
