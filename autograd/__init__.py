@@ -14,6 +14,9 @@ from autograd.numeric import GradcheckResult, gradcheck, numerical_grad
 from autograd.ops import Op, RuleMath
 from autograd.value import Value, apply, dot, dots, logsumexp, softmax_shift, sum_values
 
+#: glassgrad's version: the one place it is written (the build reads it from here).
+__version__ = "0.1.0"
+
 #: Marks this package as glassgrad's engine; ``nn`` checks it on import.
 GLASSGRAD = True
 

@@ -34,9 +34,10 @@ with their locals alive, and :meth:`CompiledGraph.write_back` copies those into 
 from __future__ import annotations
 
 import builtins
-from collections.abc import Sequence
+import inspect
+from collections.abc import Generator, Sequence
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from autograd.codegen import CodeMath, Sym, literal, namespace
 from autograd.graph import topological_order
@@ -52,10 +53,9 @@ CHUNK_NODES = 16000
 #: ``+`` of a flat chain and gives up near 3,000, so longer sums become a running total.
 SUM_TERMS_PER_STATEMENT = 64
 
-if TYPE_CHECKING:
-    from types import GeneratorType
-
-    Chunk = GeneratorType[None, None, None]
+#: A generated chunk, suspended between forward and backward. (``collections.abc``'s
+#: Generator, not ``types.GeneratorType``: the API reference evaluates it at run time.)
+Chunk = Generator[None, None, None]
 
 
 class _StatementMath(CodeMath):
@@ -327,9 +327,9 @@ class CompiledGraph:
             raise RuntimeError("write_back() needs a call first: step = compile(loss); step()")
         nodes = self.nodes
         for chunk, grad_names in zip(self._last, self._grad_names):
-            frame = chunk.gi_frame
-            assert frame is not None, "a chunk finished instead of waiting after backward"
-            local_values = frame.f_locals
+            state = inspect.getgeneratorstate(chunk)
+            assert state == inspect.GEN_SUSPENDED, "a chunk finished instead of waiting"
+            local_values = inspect.getgeneratorlocals(chunk)
             for i, grad_name in grad_names.items():
                 nodes[i].data = local_values[f"v{i}"]
                 nodes[i].grad = local_values[grad_name]
@@ -352,5 +352,19 @@ def compile(
     would, and returns the new value of ``loss``. The code comes from the op table's rules;
     ``step.source`` shows it, ``step.write_back()`` fills in the interior nodes, and
     ``step.value_of(node)`` reads the last value of a node named in ``watch``.
+
+    >>> from autograd import Value, compile
+    >>> w, x = Value(2.0, label="w"), Value(3.0, label="x")
+    >>> loss = (w * x - 1.0) ** 2
+    >>> step = compile(loss)
+    >>> step()                      # (2·3 - 1)²
+    25.0
+    >>> w.grad                      # 2 (w x - 1) x
+    30.0
+    >>> w.data, w.grad = 1.0, 0.0   # as an optimizer step would
+    >>> step()                      # the same graph at the new data: (1·3 - 1)²
+    4.0
+    >>> w.grad
+    12.0
     """
     return CompiledGraph(root, chunk_nodes=chunk_nodes, watch=watch)

@@ -209,6 +209,22 @@ def explain(root: Value, wrt: Value, *, max_paths: int = DEFAULT_MAX_PATHS) -> E
     like backward, over the nodes on paths only, and equals ``wrt.grad`` after one
     ``root.backward()`` from zero grads. Nothing is modified: ``.grad`` is neither read
     nor written.
+
+    >>> from autograd import Value
+    >>> from autograd.viz import explain
+    >>> x = Value(2.0, label="x")
+    >>> y = x * x + x
+    >>> y.label = "y"
+    >>> e = explain(y, x)
+    >>> print(e)
+    d y / d x: 3 paths, each the product of the local derivatives along it
+    Path 1: y ← x·x ← x: 1 × 2 = 2
+    Path 2: y ← x·x ← x: 1 × 2 = 2
+    Path 3: y ← x: 1 = 1
+    Total: 5 (= 5.0)
+    >>> y.backward()
+    >>> e.total == x.grad
+    True
     """
     if not isinstance(root, Value) or not isinstance(wrt, Value):
         raise TypeError(

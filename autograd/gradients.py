@@ -122,12 +122,17 @@ def grad(
     they are new leaves. Always returns a tuple, one gradient per ``w``. Only the nodes on
     a path from an output to a ``w`` are visited.
 
+    >>> from autograd import Value, grad
     >>> x = Value(3.0)
-    >>> dx, = grad(x ** 3, [x], create_graph=True)
-    >>> dx.data
+    >>> y = x**3
+    >>> (dx,) = grad(y, x, create_graph=True)
+    >>> dx.data                     # 3x²
     27.0
-    >>> grad(dx, [x])[0].data
+    >>> (d2x,) = grad(dx, x)        # dx is a graph too, so it has a derivative
+    >>> d2x.data                    # 6x
     18.0
+    >>> x.grad                      # .grad is left alone
+    0.0
     """
     roots = _as_list(outputs, "outputs")
     targets = _as_list(wrt, "wrt")

@@ -100,12 +100,17 @@ class Value:
     (``v.name = "x"``).
 
     >>> x = Value(2.0, label="x")
-    >>> y = x * x + 3 * x
+    >>> y = x * x + 3 * x           # x² + 3x
     >>> y.data
     10.0
+    >>> y.op.name, y._op, len(y.parents)
+    ('add', '+', 2)
     >>> y.backward()
-    >>> x.grad
+    >>> x.grad                      # dy/dx = 2x + 3
     7.0
+    >>> Value("a")
+    Traceback (most recent call last):
+    TypeError: Value() takes a real number, got str 'a'
     """
 
     __slots__ = ("data", "grad", "op", "_in0", "_in1", "__dict__")
@@ -331,10 +336,18 @@ class Value:
         accumulate (call ``zero_grad()`` between steps). The graph is kept, so it can be
         drawn and backward can run again. ``grad`` is a real number (stored as a float).
 
-        >>> a, b = Value(3.0), Value(-2.0)
-        >>> (a * b + a).backward()
-        >>> a.grad, b.grad
-        (-1.0, 3.0)
+        >>> x = Value(3.0)
+        >>> y = x * x
+        >>> y.backward()
+        >>> x.grad                  # dy/dx = 2x
+        6.0
+        >>> y.backward()            # leaves accumulate, as in PyTorch
+        >>> x.grad
+        12.0
+        >>> x.zero_grad()
+        >>> y.backward(grad=0.5)    # a seed other than 1: 0.5 · 2x
+        >>> x.grad
+        3.0
         """
         seed = as_float(grad, "backward(grad)")
         order = backward_order(self)

@@ -75,6 +75,18 @@ def draw_dot(
     (shape, parameter count), and any other graph as a note that counts its ops and
     labelled leaves. Every drawing is scaled to fit 960 px (10 inches) wide.
     ``highlight=explain(root, x)`` draws every path from ``root`` to ``x`` in red.
+
+    >>> from autograd import Value
+    >>> from autograd.viz import draw_dot
+    >>> x = Value(2.0, label="x")
+    >>> y = x * x + x
+    >>> y.label = "y"
+    >>> g = draw_dot(y)
+    >>> g.source.splitlines()[0]    # DOT text, the same for the same graph
+    'digraph glassgrad {'
+    >>> g.save("graph.svg")         # doctest: +SKIP
+    >>> g                           # doctest: +SKIP
+    (in Jupyter: the picture, inline)
     """
     if not isinstance(root, Value):
         raise TypeError(f"draw_dot() takes a Value, got {type(root).__name__}")

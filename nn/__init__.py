@@ -34,6 +34,9 @@ from nn.optim import SGD, Adam, Optimizer
 from nn.split import train_test_split
 from nn.training import History, fit, train_step
 
+#: glassgrad's version, the same as ``autograd.__version__`` (one distribution, one version).
+__version__: str = autograd.__version__
+
 __all__ = [
     "Module",
     "StateDictError",

@@ -165,10 +165,19 @@ class MLP(Module):
     Calling it returns a Value when the last layer has one neuron, else a list;
     :meth:`outputs` always returns the list.
 
+    >>> from nn import MLP
     >>> model = MLP(2, [4, 1], seed=0)
-    >>> y = model([1.0, -2.0])
-    >>> len(model.parameters()), type(y).__name__
-    (17, 'Value')
+    >>> model
+    MLP of [Layer of [ReLUNeuron(2), ReLUNeuron(2), ReLUNeuron(2), ReLUNeuron(2)],
+            Layer of [LinearNeuron(4)]]
+    >>> len(model.parameters())     # (2 weights + 1 bias) · 4 + (4 + 1) · 1
+    17
+    >>> next(model.named_parameters())[0]
+    'layers.0.neurons.0.w.0'
+    >>> type(model([1.0, -2.0])).__name__
+    'Value'
+    >>> len(MLP(2, [4, 3], seed=0)([1.0, -2.0]))   # three outputs: a list
+    3
     """
 
     def __init__(

@@ -160,6 +160,17 @@ def fit(
     ``compile=True`` needs the same graph every step, so it trains full batch: the step is
     recorded once, compiled, and rerun each epoch. The history equals ``compile=False``'s;
     each epoch then costs a fraction of building the graph again.
+
+    >>> import nn
+    >>> X, labels = nn.make_moons(50, noise=0.1, seed=1)
+    >>> y = [2 * label - 1 for label in labels]       # the hinge loss wants -1 and +1
+    >>> model = nn.MLP(2, [8, 1], seed=1)
+    >>> history = nn.fit(model, X, y, nn.hinge_loss, nn.SGD(model.parameters(), lr=0.1),
+    ...                  epochs=20, progress=False, compile=True)
+    >>> len(history.loss), len(history.accuracy)     # one entry per epoch
+    (20, 20)
+    >>> history.loss[-1] < history.loss[0]
+    True
     """
     if len(X) != len(y) or len(X) == 0:  # len(), not truth: X may be a NumPy array
         raise ValueError(f"fit() needs one target per input, got {len(X)} inputs, {len(y)} targets")
