@@ -251,7 +251,7 @@ class Explorer:
                 text = f"{name} = {_short(node.data)}, given"
             else:
                 inputs = ", ".join(self.names.get(parent, "1") for parent in node.parents)
-                text = f"{name} = {node.op.symbol}({inputs}) = {_short(node.data)}"
+                text = f"{name} = {node.symbol}({inputs}) = {_short(node.data)}"
             found.append(_Step(node, text, ()))
         return found
 
@@ -259,7 +259,7 @@ class Explorer:
         name = _clip(self.names[node])
         if is_constant(node):
             return (max(40.0, len(name) * _CHAR_WIDTH + 20.0), _CONSTANT_HEIGHT)
-        op = node.op.symbol if node.op is not None else ""
+        op = node.symbol
         grad = format_number(self._grads.get(node, 0.0))
         widest = max(len(name) + len(op) + 4, 6 + len(format_number(node.data)), 6 + len(grad))
         return (min(250.0, max(100.0, widest * _CHAR_WIDTH + 20.0)), _NODE_HEIGHT)
@@ -314,7 +314,7 @@ class Explorer:
             entry: dict[str, Any] = {
                 "name": self.names[node],
                 "full": full_name(node),
-                "op": node.op.symbol if node.op is not None else None,
+                "op": node.symbol if node.op is not None else None,
                 "rule": node.op.doc if node.op is not None else None,
                 "data": format_number(node.data),
                 "grad": format_number(self._grads.get(node, 0.0)),
@@ -481,7 +481,7 @@ class Explorer:
             )
         state = states.get(node, "done")
         data, grad = self._shown(node, state)
-        op = node.op.symbol if node.op is not None else ""
+        op = node.symbol
         return (
             f'<g class="gg-node gg-{state}" {common} tabindex="0" role="button" '
             f'aria-label="{_attr(name)}">{title}'
@@ -716,7 +716,7 @@ class Explorer:
                     continue
                 state = states.get(node, "done")
                 data, grad = self._shown(node, state)
-                op = node.op.symbol if node.op is not None else ""
+                op = node.symbol
                 lines = [f"{_MARKS[state]} {_clip(self.names[node])}  {op}", f"data {data}"]
                 if grad:
                     lines.append(f"grad {grad}")
