@@ -3,7 +3,8 @@
 ``Value`` records every op of the op table (:mod:`autograd.ops`); ``backward()`` fills in
 gradients; ``grad()`` returns them, differentiable again on request; ``gradcheck`` compares
 them with central differences; ``no_grad()`` stops recording in the current thread;
-``compile(loss)`` turns a recorded graph into straight-line Python to rerun it fast.
+``compile(loss)`` turns a recorded graph into straight-line Python to rerun it fast;
+``compile_step`` compiles one sample's forward and backward and loops it over a batch.
 """
 
 from autograd.compiler import CompiledGraph, compile
@@ -11,6 +12,7 @@ from autograd.gradients import grad
 from autograd.graph import backward_order, topological_order
 from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.numeric import GradcheckResult, gradcheck, numerical_grad
+from autograd.step import ClassIndex, PerSampleStep, compile_step
 from autograd.value import Value, dot, dots, logsumexp, softmax_shift, sum_values
 
 #: Marks this package as glassgrad's engine; ``nn`` checks it on import.
@@ -35,5 +37,8 @@ __all__ = [
     "backward_order",
     "compile",
     "CompiledGraph",
+    "compile_step",
+    "PerSampleStep",
+    "ClassIndex",
     "GLASSGRAD",
 ]

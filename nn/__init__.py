@@ -17,6 +17,7 @@ if not getattr(autograd, "GLASSGRAD", False):
     )
 
 from nn import functional
+from nn.compiled import ModelStep, compile_step
 from nn.data import make_blobs, make_circles, make_moons, make_spiral
 from nn.functional import dot, log_softmax, logsumexp, softmax
 from nn.layers import MLP, Layer, Neuron
@@ -58,5 +59,7 @@ __all__ = [
     "make_spiral",
     "fit",
     "train_step",
+    "compile_step",
+    "ModelStep",
     "History",
 ]

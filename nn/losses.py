@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from numbers import Real
 from typing import TypeAlias
 
-from autograd import Value, dot, sum_values
+from autograd import ClassIndex, Value, dot, sum_values
 from nn.functional import logsumexp
 
 __all__ = [
@@ -67,7 +67,9 @@ def mae_loss(prediction: Nested, target: Nested) -> Value:
 
 
 def _is_index(target: object) -> bool:
-    return isinstance(target, int) and not isinstance(target, bool)
+    return isinstance(target, ClassIndex) or (
+        isinstance(target, int) and not isinstance(target, bool)
+    )
 
 
 def cross_entropy(
@@ -76,8 +78,9 @@ def cross_entropy(
 ) -> Value:
     """Return ``-log softmax(logits)[target] = logsumexp(logits) - logits[target]``.
 
-    One sample: a list of class scores and a class index. A batch: a list of such lists
-    and a list of indices; the result is the mean. Stable for any finite logits (logits
+    One sample: a list of class scores and a class index (or a compiled step's
+    :class:`autograd.ClassIndex`). A batch: a list of such lists and a list of indices;
+    the result is the mean. Stable for any finite logits (logits
     of ±1000 give a finite loss and gradients): d loss / d logit_i = softmax_i - [i = t].
     """
     if _is_index(target):
@@ -95,6 +98,8 @@ def cross_entropy(
 def _one_cross_entropy(logits: Sequence[Value | float], target: int) -> Value:
     if isinstance(logits, (Value, Real)):
         raise ValueError("cross_entropy() takes a list of logits per sample, one per class")
+    if isinstance(target, ClassIndex):  # a compiled step's class index: a leaf, not a number
+        return logsumexp(logits) - target.pick(logits)
     if not _is_index(target) or not 0 <= target < len(logits):
         raise ValueError(
             f"cross_entropy() target must be a class index in 0..{len(logits) - 1}, got {target!r}"

@@ -151,18 +151,56 @@ def test_compiled_fit_matches_eager_fit_for_a_softmax_classifier_with_adam() -> 
     assert compiled_weights == eager_weights
 
 
-def test_compiled_fit_refuses_mini_batches() -> None:
-    X, y = nn.make_moons(20, seed=0)
-    model = nn.MLP(2, [4, 2], seed=0)
-    with pytest.raises(ValueError, match="compile=True reruns one graph"):
+def minibatch_run(compile: bool, batch_size: int | None) -> tuple[nn.History, list[float]]:
+    X, y = nn.make_blobs(45, centers=3, std=1.5, seed=7)
+    model = nn.MLP(2, [8, 3], seed=2)
+    optimizer = nn.Adam(model.parameters(), lr=0.05)
+    history = nn.fit(
+        model,
+        X,
+        y,
+        nn.cross_entropy,
+        optimizer,
+        6,
+        batch_size=batch_size,
+        progress=False,
+        seed=11,
+        compile=compile,
+    )
+    return history, [p.data for p in model.parameters()]
+
+
+@pytest.mark.parametrize("batch_size", [1, 8, 45, 100])
+def test_compiled_fit_with_minibatches_equals_eager_fit(batch_size: int) -> None:
+    (eager, eager_weights), (compiled, compiled_weights) = (
+        minibatch_run(False, batch_size),
+        minibatch_run(True, batch_size),
+    )
+    assert compiled.loss == eager.loss
+    assert compiled.grad_norm == eager.grad_norm
+    assert compiled.accuracy == eager.accuracy
+    assert compiled_weights == eager_weights
+
+
+def test_compiled_fit_refuses_minibatches_of_a_loss_that_is_not_a_per_sample_mean() -> None:
+    X, labels = nn.make_moons(20, seed=0)
+    y = [2 * label - 1 for label in labels]
+    model = nn.MLP(2, [4, 1], seed=0)
+    before = [(p.data, p.grad) for p in model.parameters()]
+
+    def penalized(scores: list[Any], targets: list[Any]) -> Value:
+        return nn.hinge_loss(scores, targets) + 1e-4 * nn.l2_penalty(model.parameters())
+
+    with pytest.raises(ValueError, match="this loss is not such a mean"):
         nn.fit(
             model,
             X,
             y,
-            nn.cross_entropy,
+            penalized,
             nn.SGD(model.parameters(), lr=0.1),
             1,
             batch_size=5,
             progress=False,
             compile=True,
         )
+    assert [(p.data, p.grad) for p in model.parameters()] == before

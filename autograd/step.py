@@ -1,0 +1,652 @@
+"""A per-sample compiled step: one sample's graph, written once, run over every row of a batch.
+
+:func:`compile` compiles a whole recorded graph, so its code grows with the batch, and a
+graph recorded on one batch holds that batch's data. :func:`compile_step` records the
+graph of *one* sample instead, with the sample's inputs and its target as leaves, and writes
+a function that loops over a batch's rows running that sample's forward and backward pass:
+
+* parameters are read into locals once per call; their gradients are accumulated in
+  locals and written to ``.grad`` once, at the end;
+* only gradients on a path to a parameter are computed (not those of inputs, targets or
+  constants);
+* a ``dot`` whose upstream gradient is zero is skipped with the guard eager ``backward()``
+  uses (a zero gradient and a finite sum, so every skipped term would be an exact zero);
+* every derivative comes from the op table's rules, read as code text
+  (:class:`autograd.codegen.CodeMath`).
+
+What is replayed. The batch loss is the mean of the per-sample losses,
+``(l_0 + ... + l_{n-1}) / n`` added left to right, and the gradients are those
+``backward()`` gives for ``sum_values([l_0, ..., l_{n-1}]) / n`` built eagerly: the same
+arithmetic in the same order, so equal bit for bit (samples are differentiated from the
+last to the first, as eager backward reaches them; a gradient that is exactly zero may
+be ``-0.0`` inside, never in a parameter's ``.grad``). Each call re-reads the parameters'
+``.data`` and ``.grad`` and the rows and targets it is given; a Value the model reads that
+is not a parameter (made outside the recorded call) is re-read too, without a gradient.
+
+What is not replayed. Any decision Python code takes while building the graph (an ``if``
+on ``.data``, a number computed from a target) is frozen at recording time. The step
+refuses such models and losses where it can see them: it records the sample twice, with
+different data, and refuses when the two graphs differ. A class index reaches the graph
+only as a :class:`ClassIndex`, which a loss reads with :meth:`ClassIndex.pick`; any other
+use of it (``int(t)``, ``scores[t]``, ``t == 3``) is a TypeError at recording time, so the
+class of the recorded sample can never be built into the code. The step does not check for
+anomalies (``detect_anomaly``) and ignores ``no_grad``.
+"""
+
+from __future__ import annotations
+
+import builtins
+import math
+from collections.abc import Callable, Sequence
+from numbers import Integral, Real
+from typing import Any, NoReturn
+
+from autograd.codegen import NAMESPACE, Sym, literal
+from autograd.compiler import StatementMath, label_comment
+from autograd.ieee import safe_div
+from autograd.ops import DOT
+from autograd.value import Value
+
+__all__ = ["compile_step", "PerSampleStep", "ClassIndex"]
+
+#: A model: the inputs of one sample (leaves) to its output, one Value or a list.
+Model = Callable[[list[Value]], Any]
+#: A per-sample loss: (the model's output for one sample, its target) to one Value.
+SampleLoss = Callable[[Any, Any], Value]
+
+
+class ClassIndex:
+    """The class index of one sample, as a leaf of a recorded graph.
+
+    A loss reads it only with :meth:`pick`, which returns a leaf standing for
+    ``scores[index]``; the compiled step fills it in from each row's target. Any other use
+    (``int(t)``, ``scores[t]``, ``t == 3``, ``if t:``) is a TypeError: a number taken from
+    the recorded sample's target would be built into the code.
+    """
+
+    __slots__ = ("_example", "_picks")
+
+    def __init__(self, example: int) -> None:
+        self._example = example
+        self._picks: list[tuple[Value, tuple[Value, ...]]] = []
+
+    def pick(self, scores: Sequence[Value]) -> Value:
+        """Return a leaf holding ``scores[index]``; its gradient goes to that score."""
+        candidates = tuple(scores)
+        if not all(type(score) is Value for score in candidates):
+            raise TypeError("ClassIndex.pick() takes a list of Values, one score per class")
+        if not 0 <= self._example < len(candidates):
+            raise ValueError(
+                f"class index {self._example} is out of range for {len(candidates)} classes"
+            )
+        picked = Value(candidates[self._example].data)
+        self._picks.append((picked, candidates))
+        return picked
+
+    def __repr__(self) -> str:
+        return f"ClassIndex(recorded as {self._example})"
+
+    def _refuse(self, *args: object) -> NoReturn:
+        raise TypeError(
+            "a compiled step's class index is a leaf: read it with target.pick(scores), "
+            "not as a number (a number would build the recorded sample's class into the code)"
+        )
+
+    __index__ = __int__ = __float__ = __bool__ = _refuse
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refuse
+    __hash__ = None  # type: ignore[assignment]
+
+
+class _Recording:
+    """One sample's graph, its leaves sorted by role."""
+
+    def __init__(self, model: Model, loss: SampleLoss, x: Sequence[object], y: object, kind: str):
+        self.inputs = [Value(v) for v in x]
+        output = model(self.inputs)
+        self.outputs = _output_values(output)
+        self.single_output = type(output) is Value
+        self.index: ClassIndex | None = None
+        self.targets: list[Value] = []
+        target: object
+        if kind == "index":
+            target = self.index = ClassIndex(int(y))  # type: ignore[call-overload]
+        elif isinstance(y, (Real, Value)):
+            target = Value(y.data if isinstance(y, Value) else y)
+            self.targets = [target]
+        else:
+            self.targets = [Value(v) for v in y]  # type: ignore[attr-defined]
+            target = self.targets
+        root = loss(output, target)
+        if type(root) is not Value:
+            raise TypeError(f"the loss must return a Value, got {type(root).__name__}")
+        if self.index is not None and not self.index._picks:
+            raise TypeError("the loss did not read the class index with target.pick(scores)")
+        self.root = root
+        self.picks = [] if self.index is None else self.index._picks
+        extra = {id(leaf): candidates for leaf, candidates in self.picks}
+        self.order = _order([root, *self.outputs], extra)
+
+    def signature(self, parameters: dict[int, int]) -> list[tuple[object, ...]]:
+        """Return the graph's shape: ops, edges, leaf roles and constant values."""
+        position = {id(node): i for i, node in enumerate(self.order)}
+        roles = self._roles(parameters)
+        shape: list[tuple[object, ...]] = []
+        for node in self.order:
+            role = roles.get(id(node))
+            if role is not None:
+                shape.append(role)
+            elif node.op is None:
+                shape.append(("leaf", id(node), math.copysign(1.0, node.data), repr(node.data)))
+            else:
+                parents = tuple(position[id(p)] for p in node.parents)
+                shape.append((node.op.name, node.op.exponent, parents))
+        return shape
+
+    def _roles(self, parameters: dict[int, int]) -> dict[int, tuple[object, ...]]:
+        roles: dict[int, tuple[object, ...]] = {}
+        for node in self.order:
+            if node.op is None and id(node) in parameters:
+                roles[id(node)] = ("parameter", parameters[id(node)])
+        for j, leaf in enumerate(self.inputs):
+            roles[id(leaf)] = ("input", j)
+        for j, leaf in enumerate(self.targets):
+            roles[id(leaf)] = ("target", j)
+        position = {id(node): i for i, node in enumerate(self.order)}
+        for j, (leaf, candidates) in enumerate(self.picks):
+            roles[id(leaf)] = ("pick", j, tuple(position[id(c)] for c in candidates))
+        return roles
+
+
+def _output_values(output: object) -> list[Value]:
+    if type(output) is Value:
+        return [output]
+    if isinstance(output, (list, tuple)) and all(type(v) is Value for v in output):
+        return list(output)
+    raise TypeError(
+        f"the model must return a Value or a list of Values, got {type(output).__name__}"
+    )
+
+
+def _order(roots: list[Value], extra_parents: dict[int, tuple[Value, ...]]) -> list[Value]:
+    """Return the depth-first post-order of ``topological_order``, a pick after its scores."""
+    order: list[Value] = []
+    placed: set[int] = set()
+    stack: list[tuple[Value, bool]] = [(root, False) for root in reversed(roots)]
+    while stack:
+        node, expanded = stack.pop()
+        if id(node) in placed:
+            continue
+        if expanded:
+            placed.add(id(node))
+            order.append(node)
+            continue
+        parents = extra_parents.get(id(node), node.parents)
+        stack.append((node, True))
+        stack.extend((p, False) for p in reversed(parents) if id(p) not in placed)
+    return order
+
+
+class PerSampleStep:
+    """One sample's forward and backward, compiled; call it on a batch of rows and targets.
+
+    ``step(rows, targets)`` returns the batch's mean loss and adds the gradient of that mean
+    to each parameter's ``.grad``, as eager ``backward()`` of the batch loss would.
+    ``step.outputs`` holds each row's model output (a tuple of floats) from the last call;
+    ``step.source`` is the generated code.
+    """
+
+    def __init__(
+        self,
+        model: Model,
+        loss: SampleLoss,
+        parameters: Sequence[Value],
+        example_x: Sequence[object],
+        example_y: object,
+    ) -> None:
+        try:
+            width = len(example_x)
+        except TypeError:
+            raise TypeError(
+                f"example_x must be one sample's inputs (a list of numbers), "
+                f"got {type(example_x).__name__}"
+            ) from None
+        unique: dict[int, Value] = {}
+        for p in parameters:
+            if type(p) is not Value:
+                raise TypeError(f"parameters must be Values, got {type(p).__name__}")
+            unique.setdefault(id(p), p)
+        numbering = {key: k for k, key in enumerate(unique)}
+        first, second, kind = _record_twice(model, loss, example_x, example_y, numbering)
+        self.width = width
+        self.kind = kind
+        self.classes = len(first.picks[0][1]) if first.picks else 0
+        self.target_width = len(first.targets)
+        self.target_is_list = kind == "value" and not isinstance(example_y, (Real, Value))
+        self.output_count = len(first.outputs)
+        #: Whether the model returns one Value (its outputs are then 1-tuples) or a list.
+        self.single_output = first.single_output
+        shared = {id(node) for node in second.order if node.op is None}
+        self._source_from(first, numbering, shared)
+        namespace = dict(NAMESPACE)
+        exec(builtins.compile(self.source, "<glassgrad compiled step>", "exec"), namespace)
+        self._run = namespace["step"]
+        self.outputs: list[tuple[float, ...]] = []
+
+    def _source_from(
+        self, rec: _Recording, numbering: dict[int, int], shared_leaves: set[int]
+    ) -> None:
+        order = rec.order
+        position = {id(node): i for i, node in enumerate(order)}
+        root = position[id(rec.root)]
+        inputs = {
+            position[id(leaf)]: j for j, leaf in enumerate(rec.inputs) if id(leaf) in position
+        }
+        targets = {
+            position[id(leaf)]: j for j, leaf in enumerate(rec.targets) if id(leaf) in position
+        }
+        picks = {position[id(leaf)]: cands for leaf, cands in rec.picks}
+        params = [i for i, node in enumerate(order) if node.op is None and id(node) in numbering]
+        captured = [
+            i
+            for i, node in enumerate(order)
+            if node.op is None
+            and id(node) in shared_leaves
+            and i not in inputs
+            and i not in targets
+            and i not in picks
+            and id(node) not in numbering
+        ]
+        self.parameters = tuple(order[i] for i in params)
+        self.captured = tuple(order[i] for i in captured)
+        special = set(inputs) | set(targets) | set(picks) | set(params) | set(captured)
+
+        # A constant leaf (made afresh on every call, such as a bias's input 1) is written
+        # as its number: the rules then drop a factor 1.0, as x * 1.0 == x exactly.
+        def sym(i: int) -> Any:
+            node = order[i]
+            if node.op is None and i not in special:
+                return node.data
+            return Sym(f"v{i}")
+
+        # Which nodes lie on a path to a parameter: only their gradients are computed.
+        on_path = [False] * len(order)
+        param_set = set(params)
+        for i, node in enumerate(order):
+            if i in picks:
+                on_path[i] = any(on_path[position[id(c)]] for c in picks[i])
+            elif node.op is None:
+                on_path[i] = i in param_set
+            else:
+                on_path[i] = any(on_path[position[id(p)]] for p in node.parents)
+
+        # Scores a class index picks from keep their gradients in a list, so that a
+        # contribution to the picked one (known only per row) lands in its place, in order.
+        groups: dict[tuple[int, ...], int] = {}
+        slot: dict[int, tuple[int, int]] = {}
+        for candidates in picks.values():
+            key = tuple(position[id(c)] for c in candidates)
+            if key not in groups:
+                groups[key] = len(groups)
+                for k, c in enumerate(key):
+                    if c in slot or order[c].op is None:
+                        raise ValueError(
+                            "compile_step picks a class's score from model outputs only, "
+                            "and each score from one list"
+                        )
+                    slot[c] = (groups[key], k)
+        pick_group = {i: groups[tuple(position[id(c)] for c in picks[i])] for i in picks}
+
+        forward: list[str] = []
+        input_names = ["_"] * self.width
+        for i, j in inputs.items():
+            input_names[j] = f"v{i}"
+        if self.width:
+            forward.append(f"{', '.join(input_names)}, = map(float, rows[b])")
+        if self.kind == "index":
+            forward.append("t = targets[b]")
+        elif self.target_is_list:
+            names = ["_"] * self.target_width
+            for i, j in targets.items():
+                names[j] = f"v{i}"
+            forward.append(f"{', '.join(names)}, = targets[b]")
+        elif targets:
+            forward.append(f"v{next(iter(targets))} = targets[b]")
+        for i, node in enumerate(order):
+            if i in picks:
+                scores = ", ".join(f"v{position[id(c)]}" for c in picks[i])
+                forward.append(f"v{i} = ({scores},)[t]")
+                continue
+            op = node.op
+            if op is None:
+                continue
+            lines: list[str] = []
+            result = op.forward(
+                StatementMath(f"v{i}", lines), *[sym(position[id(p)]) for p in node.parents]
+            )
+            code = result.code if isinstance(result, Sym) else literal(result)
+            if code != f"v{i}":
+                lines.append(f"v{i} = {code}{label_comment(node.label)}")
+            forward += lines
+        forward.append(f"losses[b] = {_code(sym(root))}")
+        outs = ", ".join(_code(sym(position[id(v)])) for v in rec.outputs)
+        forward.append(f"outputs[b] = ({outs},)")
+
+        backward = self._backward_lines(
+            order, position, root, on_path, picks, pick_group, slot, groups, sym, param_set
+        )
+
+        body = [f"        {line}" for line in forward]
+        body += [f"        {line}" for line in backward]
+        param_names = "".join(f"v{i}, " for i in params)
+        grad_names = "".join(f"g{i}, " for i in params)
+        captured_names = "".join(f"v{i}, " for i in captured)
+        header = [
+            "# glassgrad compiled step: one sample's forward and backward, run for every row.",
+            f"# {len(order)} nodes per sample, {len(params)} parameters; vN is node N's value,",
+            "# gN its gradient. Rows run last to first, the order eager backward reaches them.",
+            "def step(rows, targets, seed, parameters, parameter_grads, captured, losses,"
+            " outputs):",
+        ]
+        if params:
+            header.append(f"    {param_names}= parameters")
+            header.append(f"    {grad_names}= parameter_grads")
+        if captured:
+            header.append(f"    {captured_names}= captured")
+        header.append("    for b in range(len(rows) - 1, -1, -1):")
+        footer = [f"    return ({grad_names})"]
+        self.source = "\n".join(header + body + footer) + "\n"
+
+    def _backward_lines(
+        self,
+        order: list[Value],
+        position: dict[int, int],
+        root: int,
+        on_path: list[bool],
+        picks: dict[int, tuple[Value, ...]],
+        pick_group: dict[int, int],
+        slot: dict[int, tuple[int, int]],
+        groups: dict[tuple[int, ...], int],
+        sym: Callable[[int], Any],
+        params: set[int],
+    ) -> list[str]:
+        lines: list[str] = []
+        for key, number in groups.items():
+            if any(on_path[c] for c in key):
+                lines.append(f"gc{number} = [0.0] * {len(key)}")
+        holder: dict[int, str] = {}
+
+        def add(p: int, term: str, out: list[str]) -> None:
+            # Where a contribution to node p goes: a parameter's running total, a score's
+            # place in its list, the picked score, or p's own variable.
+            if p in params:
+                out.append(f"g{p} += {term}")
+            elif p in slot:
+                group, k = slot[p]
+                out.append(f"gc{group}[{k}] += {term}")
+            elif p in picks:
+                out.append(f"gc{pick_group[p]}[t] += {term}")
+            else:
+                own = f"g{p}"
+                current = holder.get(p)
+                if current is None:
+                    holder[p] = term if term.isidentifier() else own
+                    if holder[p] == own:
+                        out.append(f"{own} = {term}")
+                elif current == own:
+                    out.append(f"{own} += {term}")
+                else:
+                    out.append(f"{own} = {current} + {term}")
+                    holder[p] = own
+
+        if on_path[root]:
+            if order[root].op is None:
+                add(root, "seed", lines)
+            else:
+                holder[root] = "seed"
+        for i in range(len(order) - 1, -1, -1):
+            node = order[i]
+            op = node.op
+            if op is None or not on_path[i]:
+                continue
+            if i in slot:
+                group, k = slot[i]
+                lines.append(f"g{i} = gc{group}[{k}]")
+                grad = f"g{i}"
+            elif i in holder:
+                grad = holder[i]
+            else:
+                continue  # not an ancestor of the loss: eager backward never reaches it
+            parents = [position[id(p)] for p in node.parents]
+            local = op.local_grads(
+                StatementMath(f"d{i}", lines), Sym(f"v{i}"), *[sym(p) for p in parents]
+            )
+            pairs = list(zip(parents, local))
+            guarded = op is DOT
+            if guarded:
+                # Eager dot's backward adds weight and input of each term in turn.
+                half = len(pairs) // 2
+                pairs = [pair for k in range(half) for pair in (pairs[k], pairs[half + k])]
+            pairs = [(p, d) for p, d in pairs if on_path[p]]
+            if not pairs:
+                continue
+            out = lines
+            if guarded:
+                # The eager dot's guard: a zero upstream gradient and a finite sum mean
+                # every contribution is an exact zero. Interior inputs start at 0.0 first.
+                fresh = []
+                for p, _ in pairs:
+                    if p in params or p in slot or p in picks:
+                        continue
+                    current = holder.get(p)
+                    if current is None and p not in fresh:
+                        fresh.append(p)
+                    elif current is not None and current != f"g{p}":
+                        lines.append(f"g{p} = {current}")
+                    holder[p] = f"g{p}"
+                if fresh:
+                    lines.append(" = ".join(f"g{p}" for p in fresh) + " = 0.0")
+                lines.append(f"if {grad} != 0.0 or v{i} - v{i} != 0.0:")
+                out = []
+            for p, d in pairs:
+                add(p, (Sym(grad) * d).code, out)
+            if guarded:
+                lines += [f"    {line}" for line in out]
+        return lines
+
+    def __call__(self, rows: Sequence[Sequence[object]], targets: Sequence[object]) -> float:
+        """Run every row forward and backward; return the mean loss, add to ``.grad``."""
+        n = len(rows)
+        if n == 0 or len(targets) != n:
+            raise ValueError(
+                f"a compiled step needs at least one row and one target per row, "
+                f"got {n} rows and {len(targets)} targets"
+            )
+        rows = self._checked_rows(rows)
+        targets = self._checked_targets(targets)
+        losses = [0.0] * n
+        outputs: list[tuple[float, ...]] = [()] * n
+        grads = self._run(
+            rows,
+            targets,
+            safe_div(1.0, float(n)),
+            tuple(p.data for p in self.parameters),
+            tuple(p.grad for p in self.parameters),
+            tuple(v.data for v in self.captured),
+            losses,
+            outputs,
+        )
+        total = losses[0]
+        for value in losses[1:]:  # left to right, as eager adds a batch's losses
+            total = total + value
+        for p, g in zip(self.parameters, grads):
+            p.grad = g
+        self.outputs = outputs
+        return safe_div(total, float(n))
+
+    def _checked_rows(self, rows: Sequence[Sequence[object]]) -> Sequence[Sequence[object]]:
+        width = self.width
+        plain = True
+        for i, row in enumerate(rows):
+            try:
+                size = len(row)
+            except TypeError:
+                raise ValueError(
+                    f"row {i} is a {type(row).__name__}, not a list of {width} numbers"
+                ) from None
+            if size != width:
+                raise ValueError(
+                    f"row {i} has {size} values, but the step was compiled for {width} inputs"
+                )
+            if plain and not _PLAIN.issuperset(map(type, row)):
+                plain = False
+        if plain:
+            return rows
+        # Anything but floats and ints: converted as Value() converts (or refused by it).
+        checked = []
+        for i, row in enumerate(rows):
+            try:
+                checked.append([Value(v).data for v in row])
+            except TypeError as error:
+                raise ValueError(f"row {i}: {error}") from None
+        return checked
+
+    def _checked_targets(self, targets: Sequence[object]) -> Sequence[object]:
+        if self.kind == "index":
+            indices = []
+            for i, t in enumerate(targets):
+                if (
+                    not isinstance(t, Integral)
+                    or isinstance(t, bool)
+                    or not 0 <= int(t) < self.classes
+                ):
+                    raise ValueError(
+                        f"target {i} is {t!r}; the step was compiled for class indices "
+                        f"0 to {self.classes - 1}"
+                    )
+                indices.append(int(t))
+            return indices
+        if not self.target_is_list:
+            values = []
+            for i, t in enumerate(targets):
+                try:
+                    values.append(Value(t).data)
+                except TypeError as error:
+                    raise ValueError(f"target {i}: {error}") from None
+            return values
+        checked = []
+        for i, t in enumerate(targets):
+            try:
+                row = [Value(v).data for v in t]  # type: ignore[attr-defined]
+            except TypeError as error:
+                raise ValueError(f"target {i}: {error}") from None
+            if len(row) != self.target_width:
+                raise ValueError(
+                    f"target {i} has {len(row)} values, but the step was compiled for "
+                    f"{self.target_width}"
+                )
+            checked.append(row)
+        return checked
+
+    def __repr__(self) -> str:
+        return (
+            f"PerSampleStep({self.width} inputs, {len(self.parameters)} parameters, "
+            f"{self.kind} targets)"
+        )
+
+
+_PLAIN = {float, int}
+
+
+def _code(x: Any) -> str:
+    return x.code if isinstance(x, Sym) else literal(x)
+
+
+def _record_twice(
+    model: Model,
+    loss: SampleLoss,
+    x: Sequence[object],
+    y: object,
+    numbering: dict[int, int],
+) -> tuple[_Recording, _Recording, str]:
+    """Record the sample, then again with other data; refuse if the two graphs differ."""
+    kinds = ["index", "value"] if isinstance(y, Integral) and not isinstance(y, bool) else ["value"]
+    failures = []
+    for kind in kinds:
+        try:
+            first = _Recording(model, loss, x, y, kind)
+        except (TypeError, ValueError) as error:
+            failures.append(f"as a {'class index' if kind == 'index' else 'number'}: {error}")
+            continue
+        break
+    else:
+        raise ValueError(
+            "compile_step could not record the example sample with its target as a leaf ("
+            + "; ".join(failures)
+            + "). A loss reads a class index with target.pick(scores), a number target as a Value"
+        )
+    other_x = [_other(v) for v in x]
+    if kind == "index":
+        classes = len(first.picks[0][1])
+        others: list[object] = [(int(y) + 1) % classes]  # type: ignore[call-overload]
+    elif isinstance(y, (Real, Value)):
+        # Another number, or the label's opposite for a loss that takes only some (±1).
+        number = Value(y.data if isinstance(y, Value) else y).data
+        others = [_other(number), -number, number]
+    else:
+        others = [[_other(v) for v in y], y]  # type: ignore[attr-defined]
+    for other_y in others:
+        try:
+            second = _Recording(model, loss, other_x, other_y, kind)
+        except (TypeError, ValueError):
+            if other_y is others[-1]:
+                raise
+            continue
+        break
+    ours = {id(node) for node in first.order if node.op is not None}
+    if any(id(node) in ours for node in second.order if node.op is not None):
+        raise ValueError(
+            "the model or loss reuses a computed node across calls; compile_step replays "
+            "one sample at a time, so every node of a sample must be made by its call"
+        )
+    a, b = first.signature(numbering), second.signature(numbering)
+    if len(a) != len(b) or any(_differ(u, v) for u, v in zip(a, b)):
+        raise ValueError(
+            "the graph of a sample depends on its data (recorded twice with different inputs "
+            "and targets, the two graphs differ): compile_step replays one graph, so inputs "
+            "and targets must reach it only as leaves. Avoid Python decisions on .data and "
+            "numbers taken from a target; read a class index with target.pick(scores)"
+        )
+    return first, second, kind
+
+
+def _differ(u: tuple[object, ...], v: tuple[object, ...]) -> bool:
+    if u[0] == "leaf" and v[0] == "leaf":
+        # The same Value in both recordings (captured) or equal constants made afresh.
+        return u[1] != v[1] and u[2:] != v[2:]
+    return u != v
+
+
+def _other(v: object) -> float:
+    x = Value(v).data
+    return -x - 0.5 if x == x else 0.5
+
+
+def compile_step(
+    model: Model,
+    loss: SampleLoss,
+    parameters: Sequence[Value],
+    example_x: Sequence[object],
+    example_y: object,
+) -> PerSampleStep:
+    """Return a :class:`PerSampleStep`: ``loss(model(x), y)`` compiled for one sample.
+
+    ``model`` maps a list of input leaves to a Value or a list of Values; ``loss`` maps that
+    output and a target to one Value. A number target (or a list of numbers) becomes leaves;
+    an int target is tried first as a :class:`ClassIndex` (for a loss that reads it with
+    ``target.pick(scores)``, as ``nn.cross_entropy`` does), then as a number. Gradients are
+    computed for ``parameters`` only. ``step(rows, targets)`` returns the batch's mean loss
+    and adds its gradient to the parameters' ``.grad``, equal bit for bit to eager
+    ``backward()`` of that mean.
+    """
+    return PerSampleStep(model, loss, parameters, example_x, example_y)
