@@ -3,7 +3,7 @@
 PyTorch's names and semantics with every scalar visible: :class:`Module` (parameters,
 state dictionaries, JSON files), :class:`Neuron`, :class:`Layer`, :class:`MLP`, the
 functions of :mod:`nn.functional`, losses, the SGD and Adam optimizers, small data sets
-and :func:`fit`.
+(and the real 8x8 digits, :func:`load_digits`), :func:`train_test_split` and :func:`fit`.
 """
 
 import autograd
@@ -19,6 +19,7 @@ if not getattr(autograd, "GLASSGRAD", False):
 from nn import functional
 from nn.compiled import ModelStep, compile_step
 from nn.data import make_blobs, make_circles, make_moons, make_spiral
+from nn.digits import load_digits
 from nn.functional import dot, log_softmax, logsumexp, softmax
 from nn.layers import MLP, Layer, Neuron
 from nn.losses import (
@@ -31,6 +32,7 @@ from nn.losses import (
 )
 from nn.module import Module, StateDictError
 from nn.optim import SGD, Adam, Optimizer
+from nn.split import train_test_split
 from nn.training import History, fit, train_step
 
 __all__ = [
@@ -57,6 +59,8 @@ __all__ = [
     "make_circles",
     "make_blobs",
     "make_spiral",
+    "load_digits",
+    "train_test_split",
     "fit",
     "train_step",
     "compile_step",

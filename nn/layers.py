@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from autograd import Value, dot, dots
 from nn.module import Module
@@ -178,6 +179,29 @@ class MLP(Module):
             outputs = layer(outputs)
         result: list[Value] = outputs  # type: ignore[assignment]
         return result[0] if len(result) == 1 else result
+
+    def to_torch(self) -> Any:
+        """Return a float64 ``torch.nn.Sequential`` with this MLP's weights and activations.
+
+        Each layer becomes a ``torch.nn.Linear`` (row j of its weight is neuron j's ``w``)
+        and, for hidden layers, the activation module (``ReLU``, ``Tanh``, ``Sigmoid``).
+        Needs PyTorch: ``pip install 'glassgrad[torch]'``.
+        """
+        from nn.torch_bridge import mlp_to_torch
+
+        return mlp_to_torch(self)
+
+    @classmethod
+    def from_torch(cls, sequential: Any) -> MLP:
+        """Return an MLP with the weights and activations of a ``torch.nn.Sequential``.
+
+        It must be ``Linear, act, ..., Linear`` with biases and one activation (ReLU, Tanh
+        or Sigmoid) between every two Linears, or none; anything else is a ValueError
+        naming the layer. Needs PyTorch: ``pip install 'glassgrad[torch]'``.
+        """
+        from nn.torch_bridge import mlp_from_torch
+
+        return mlp_from_torch(sequential)
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"

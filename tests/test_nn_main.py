@@ -18,8 +18,41 @@ def test_help_explains_every_option() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "nn", "--help"], capture_output=True, text=True, check=True
     )
-    for option in ("--epochs", "--seed", "--hidden", "--out", "--eager"):
+    for option in (
+        "--dataset",
+        "--epochs",
+        "--seed",
+        "--hidden",
+        "--batch-size",
+        "--out",
+        "--eager",
+        "--compile",
+    ):
         assert option in result.stdout
+
+
+def test_moons_is_the_default_recipe_full_batch_and_compiled() -> None:
+    args = demo.parse_args([])
+    assert args.dataset == "moons"
+    assert (args.epochs, args.hidden, args.batch_size, args.compile) == (100, [16, 16], None, True)
+
+
+def test_digits_recipe_is_30_epochs_of_64_32_10_on_eager_batches_of_32() -> None:
+    args = demo.parse_args(["--dataset", "digits"])
+    assert (args.epochs, args.hidden, args.batch_size, args.compile) == (30, [32], 32, False)
+
+
+def test_options_given_override_the_recipe() -> None:
+    args = demo.parse_args(["--dataset", "digits", "--epochs", "2", "--hidden", "8,4"])
+    assert (args.epochs, args.hidden, args.batch_size) == (2, [8, 4], 32)
+    assert demo.parse_args(["--eager"]).compile is False
+
+
+@pytest.mark.parametrize("size", ["0", "-1", "x"])
+def test_bad_batch_sizes_are_refused(size: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        demo.parse_args(["--batch-size", size])
+    assert "expected a positive int" in capsys.readouterr().err
 
 
 def test_short_run_prints_final_accuracy_and_writes_the_model(
@@ -82,3 +115,50 @@ def test_bad_hidden_widths_are_refused(capsys: pytest.CaptureFixture[str]) -> No
     with pytest.raises(SystemExit):
         demo.parse_args(["--hidden", "4,x"])
     assert "expected widths like 16,16" in capsys.readouterr().err
+
+
+def test_dataset_moons_is_the_default_run(tmp_path: Path) -> None:
+    demo.main(["--epochs", "2", "--hidden", "2", "--out", str(tmp_path / "default")])
+    demo.main(["--dataset", "moons", "--epochs", "2", "--hidden", "2", "--out", str(tmp_path)])
+    assert (tmp_path / "model.json").read_text() == (
+        tmp_path / "default" / "model.json"
+    ).read_text()
+
+
+def test_digits_run_prints_held_out_accuracy_and_writes_a_model_that_loads(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--dataset", "digits", "--epochs", "1", "--hidden", "4", "--out", str(tmp_path)]
+    assert demo.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "1437 training and 360 held-out images; MLP 64-4-10" in out
+    assert "held-out accuracy" in out
+    model = nn.MLP(64, [4, 10], seed=0)
+    model.load(tmp_path / "model.json")
+    assert len(json.loads((tmp_path / "model.json").read_text())["parameters"]) == 4 * 65 + 10 * 5
+
+
+def test_digits_run_writes_loss_confusion_and_misclassified_pngs(tmp_path: Path) -> None:
+    pytest.importorskip("matplotlib")
+    from matplotlib.image import imread
+
+    demo.main(["--dataset", "digits", "--epochs", "1", "--hidden", "4", "--out", str(tmp_path)])
+    for name in ("loss.png", "confusion_matrix.png", "misclassified.png"):
+        path = tmp_path / name
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        height, width, _ = imread(path).shape  # decodes the whole image
+        assert height > 100 and width > 100
+
+
+def test_digits_run_is_reproducible_from_its_seed(tmp_path: Path) -> None:
+    for name in ("first", "second"):
+        argv = ["--dataset", "digits", "--epochs", "1", "--hidden", "3", "--seed", "7"]
+        demo.main([*argv, "--out", str(tmp_path / name)])
+    first = (tmp_path / "first" / "model.json").read_text()
+    assert first == (tmp_path / "second" / "model.json").read_text()
+
+
+def test_confusion_matrix_counts_true_rows_against_predicted_columns() -> None:
+    from nn.digits_demo import confusion_matrix
+
+    assert confusion_matrix([0, 1, 1, 2], [0, 0, 1, 1], 3) == [[1, 0, 0], [1, 1, 0], [0, 1, 0]]
