@@ -311,12 +311,16 @@ class CompiledGraph:
             f"{first_interior - 1} are leaves, read from values[] and graded into grads[].",
             "",
         ]
-        self.source = "\n".join(header) + "\n".join(
-            plan.source(nodes, parent_indices, exported, graded_outside, self._root_index)
-            for plan in plans
-        )
+        # Each chunk is parsed and compiled on its own: CPython's compiler holds a module's
+        # whole syntax tree at once, so one module for the graph peaked near 7 KB per node.
         namespace = dict(NAMESPACE, itemgetter=itemgetter)
-        exec(builtins.compile(self.source, "<glassgrad compiled graph>", "exec"), namespace)
+        pieces = ["\n".join(header)]
+        for plan in plans:
+            piece = plan.source(nodes, parent_indices, exported, graded_outside, self._root_index)
+            name = f"<glassgrad compiled graph, chunk {plan.number}>"
+            exec(builtins.compile(piece, name, "exec"), namespace)
+            pieces.append(piece)
+        self.source = "\n".join(pieces)
         self._chunks = [namespace[f"chunk_{plan.number}"] for plan in plans]
         self._grad_names = [plan.grad_names for plan in plans]
         self._size = len(nodes)
