@@ -37,14 +37,16 @@ from __future__ import annotations
 
 import builtins
 import math
+import re
 from collections.abc import Callable, Sequence
 from numbers import Integral, Real
 from typing import Any, NoReturn
 
 from autograd.codegen import NAMESPACE, Sym, literal
 from autograd.compiler import StatementMath, label_comment
+from autograd.graph import topological_order
 from autograd.ieee import safe_div
-from autograd.ops import DOT
+from autograd.ops import DOT, RELU
 from autograd.value import Value
 
 __all__ = ["compile_step", "PerSampleStep", "ClassIndex"]
@@ -98,6 +100,21 @@ class ClassIndex:
     __hash__ = None  # type: ignore[assignment]
 
 
+class _StepMath(StatementMath):
+    """:class:`StatementMath` that divides by a known non-zero number with plain ``/``.
+
+    ``safe_div`` differs from ``/`` only for a zero divisor, and ``x / 1.0 == x`` exactly
+    (nan, -0.0 and inf included): a mean over one term costs nothing per row.
+    """
+
+    def div(self, a: Any, b: Any) -> Any:
+        if isinstance(b, Sym) or b == 0.0 or b != b:
+            return super().div(a, b)
+        if not isinstance(a, Sym):
+            return safe_div(a, b)
+        return a if b == 1.0 else Sym(f"({a.code} / {literal(b)})")
+
+
 class _Recording:
     """One sample's graph, its leaves sorted by role."""
 
@@ -124,22 +141,33 @@ class _Recording:
             raise TypeError("the loss did not read the class index with target.pick(scores)")
         self.root = root
         self.picks = [] if self.index is None else self.index._picks
-        extra = {id(leaf): candidates for leaf, candidates in self.picks}
-        self.order = _order([root, *self.outputs], extra)
+        self.order: list[Value] = topological_order([root, *self.outputs])
+        self.position = {id(node): i for i, node in enumerate(self.order)}
+        position = self.position
+        for leaf, candidates in self.picks:
+            # Eager backward walks the graph with the picked score itself in the pick's
+            # place: its order (so its sums) is the same for every class only when the
+            # walk has met every score before the pick.
+            if any(position[id(c)] > position[id(leaf)] for c in candidates):
+                raise ValueError(
+                    "the loss reads the picked score before the others (eager backward "
+                    "would then add in an order that depends on the class); write it as "
+                    "logsumexp(scores) - target.pick(scores), as nn.cross_entropy does"
+                )
+        self.parents = [[position[id(p)] for p in node.parents] for node in self.order]
 
     def signature(self, parameters: dict[int, int]) -> list[tuple[object, ...]]:
         """Return the graph's shape: ops, edges, leaf roles and constant values."""
-        position = {id(node): i for i, node in enumerate(self.order)}
         roles = self._roles(parameters)
         shape: list[tuple[object, ...]] = []
-        for node in self.order:
+        for i, node in enumerate(self.order):
             role = roles.get(id(node))
             if role is not None:
                 shape.append(role)
             elif node.op is None:
                 shape.append(("leaf", id(node), math.copysign(1.0, node.data), repr(node.data)))
             else:
-                parents = tuple(position[id(p)] for p in node.parents)
+                parents = tuple(self.parents[i])
                 shape.append((node.op.name, node.op.exponent, parents))
         return shape
 
@@ -152,7 +180,7 @@ class _Recording:
             roles[id(leaf)] = ("input", j)
         for j, leaf in enumerate(self.targets):
             roles[id(leaf)] = ("target", j)
-        position = {id(node): i for i, node in enumerate(self.order)}
+        position = self.position
         for j, (leaf, candidates) in enumerate(self.picks):
             roles[id(leaf)] = ("pick", j, tuple(position[id(c)] for c in candidates))
         return roles
@@ -166,25 +194,6 @@ def _output_values(output: object) -> list[Value]:
     raise TypeError(
         f"the model must return a Value or a list of Values, got {type(output).__name__}"
     )
-
-
-def _order(roots: list[Value], extra_parents: dict[int, tuple[Value, ...]]) -> list[Value]:
-    """Return the depth-first post-order of ``topological_order``, a pick after its scores."""
-    order: list[Value] = []
-    placed: set[int] = set()
-    stack: list[tuple[Value, bool]] = [(root, False) for root in reversed(roots)]
-    while stack:
-        node, expanded = stack.pop()
-        if id(node) in placed:
-            continue
-        if expanded:
-            placed.add(id(node))
-            order.append(node)
-            continue
-        parents = extra_parents.get(id(node), node.parents)
-        stack.append((node, True))
-        stack.extend((p, False) for p in reversed(parents) if id(p) not in placed)
-    return order
 
 
 class PerSampleStep:
@@ -237,6 +246,7 @@ class PerSampleStep:
         self, rec: _Recording, numbering: dict[int, int], shared_leaves: set[int]
     ) -> None:
         order = rec.order
+        parent_lists = self._parent_lists = rec.parents
         position = {id(node): i for i, node in enumerate(order)}
         root = position[id(rec.root)]
         inputs = {
@@ -263,7 +273,13 @@ class PerSampleStep:
 
         # A constant leaf (made afresh on every call, such as a bias's input 1) is written
         # as its number: the rules then drop a factor 1.0, as x * 1.0 == x exactly.
+        # A node whose rule just names another value (a sum of one term, x / 1.0) or gives
+        # a number is that value: no statement, no copy.
+        alias: dict[int, Any] = {}
+
         def sym(i: int) -> Any:
+            if i in alias:
+                return alias[i]
             node = order[i]
             if node.op is None and i not in special:
                 return node.data
@@ -278,7 +294,7 @@ class PerSampleStep:
             elif node.op is None:
                 on_path[i] = i in param_set
             else:
-                on_path[i] = any(on_path[position[id(p)]] for p in node.parents)
+                on_path[i] = any(on_path[p] for p in parent_lists[i])
 
         # Scores a class index picks from keep their gradients in a list, so that a
         # contribution to the picked one (known only per row) lands in its place, in order.
@@ -314,7 +330,7 @@ class PerSampleStep:
             forward.append(f"v{next(iter(targets))} = targets[b]")
         for i, node in enumerate(order):
             if i in picks:
-                scores = ", ".join(f"v{position[id(c)]}" for c in picks[i])
+                scores = ", ".join(_code(sym(position[id(c)])) for c in picks[i])
                 forward.append(f"v{i} = ({scores},)[t]")
                 continue
             op = node.op
@@ -322,11 +338,13 @@ class PerSampleStep:
                 continue
             lines: list[str] = []
             result = op.forward(
-                StatementMath(f"v{i}", lines), *[sym(position[id(p)]) for p in node.parents]
+                _StepMath(f"v{i}", lines), *[sym(p) for p in parent_lists[i]]
             )
-            code = result.code if isinstance(result, Sym) else literal(result)
-            if code != f"v{i}":
-                lines.append(f"v{i} = {code}{label_comment(node.label)}")
+            named = _NAME.fullmatch(result.code) if isinstance(result, Sym) else None
+            if not isinstance(result, Sym) or (named and named.group(1) != f"v{i}"):
+                alias[i] = result if named is None else Sym(named.group(1))
+            elif result.code != f"v{i}":
+                lines.append(f"v{i} = {result.code}{label_comment(node.label)}")
             forward += lines
         forward.append(f"losses[b] = {_code(sym(root))}")
         outs = ", ".join(_code(sym(position[id(v)])) for v in rec.outputs)
@@ -404,11 +422,16 @@ class PerSampleStep:
                 add(root, "seed", lines)
             else:
                 holder[root] = "seed"
+        parent_lists = self._parent_lists
+        block = _zero_block(order, parent_lists, position, root, on_path, picks, slot, params)
+        block_start = -1
         for i in range(len(order) - 1, -1, -1):
             node = order[i]
             op = node.op
             if op is None or not on_path[i]:
                 continue
+            if block is not None and i == block[0]:
+                block_start = len(lines)
             if i in slot:
                 group, k = slot[i]
                 lines.append(f"g{i} = gc{group}[{k}]")
@@ -417,10 +440,13 @@ class PerSampleStep:
                 grad = holder[i]
             else:
                 continue  # not an ancestor of the loss: eager backward never reaches it
-            parents = [position[id(p)] for p in node.parents]
-            local = op.local_grads(
-                StatementMath(f"d{i}", lines), Sym(f"v{i}"), *[sym(p) for p in parents]
-            )
+            parents = parent_lists[i]
+            local = [
+                _folded(d)
+                for d in op.local_grads(
+                    _StepMath(f"d{i}", lines), sym(i), *[sym(p) for p in parents]
+                )
+            ]
             pairs = list(zip(parents, local))
             guarded = op is DOT
             if guarded:
@@ -446,12 +472,20 @@ class PerSampleStep:
                     holder[p] = f"g{p}"
                 if fresh:
                     lines.append(" = ".join(f"g{p}" for p in fresh) + " = 0.0")
-                lines.append(f"if {grad} != 0.0 or v{i} - v{i} != 0.0:")
+                value = _code(sym(i))
+                lines.append(f"if {grad} != 0.0 or {value} - {value} != 0.0:")
                 out = []
             for p, d in pairs:
                 add(p, (Sym(grad) * d).code, out)
             if guarded:
                 lines += [f"    {line}" for line in out]
+        if block is not None and block_start >= 0:
+            # The whole rest of the sample's backward below one node, skipped at once when
+            # that node's gradient is zero and every value the rest multiplies is finite.
+            first, values = block
+            finite = " + ".join(_code(sym(k)) for k in values)
+            guard = f"if {holder[first]} != 0.0 or ({finite}) * 0.0 != 0.0:"
+            lines[block_start:] = [guard] + [f"    {line}" for line in lines[block_start:]]
         return lines
 
     def __call__(self, rows: Sequence[Sequence[object]], targets: Sequence[object]) -> float:
@@ -556,6 +590,85 @@ class PerSampleStep:
 
 
 _PLAIN = {float, int}
+
+#: Ops whose local derivatives are finite wherever their value is (a relu's always are):
+#: with a zero upstream gradient, each of their contributions is an exact zero.
+_FINITE_RULES = {"add", "mul", "dot", "relu", "sum"}
+
+
+def _zero_block(
+    order: list[Value],
+    parent_lists: list[list[int]],
+    position: dict[int, int],
+    root: int,
+    on_path: list[bool],
+    picks: dict[int, tuple[Value, ...]],
+    slot: dict[int, tuple[int, int]],
+    params: set[int],
+) -> tuple[int, list[int]] | None:
+    """Return the first node below a relu that the rest of a sample's backward flows through.
+
+    Returns ``(node, values)``: every gradient below ``node`` comes through it, and when
+    its gradient is zero and ``values`` are finite, every contribution below is an exact
+    zero: eager backward adds zeros to interior gradients and skips every ``dot`` (its
+    guard), which are the only ops below that reach a parameter. Skipping it all is exact.
+    """
+    reached = {root}
+    processed: list[int] = []
+    bottlenecks: list[int] = []
+    frontier = {root}
+    for i in range(len(order) - 1, -1, -1):
+        node = order[i]
+        if node.op is None or not on_path[i] or i not in reached:
+            continue
+        if frontier == {i}:
+            bottlenecks.append(len(processed))
+        processed.append(i)
+        frontier.discard(i)
+        for p in parent_lists[i]:
+            if not on_path[p]:
+                continue
+            targets = [position[id(c)] for c in picks[p]] if p in picks else [p]
+            for q in targets:
+                reached.add(q)
+                if order[q].op is not None:
+                    frontier.add(q)
+    fine = [False] * (len(processed) + 1)
+    fine[len(processed)] = True
+    for k in range(len(processed) - 1, -1, -1):
+        i = processed[k]
+        op = order[i].op
+        assert op is not None
+        parents = parent_lists[i]
+        ok = (
+            op.name in _FINITE_RULES
+            and i not in slot
+            and not any(p in picks for p in parents)
+            and (op.name == "dot" or not any(p in params for p in parents))
+        )
+        fine[k] = ok and fine[k + 1]
+    # The first such node below a relu: a relu is where a gradient becomes zero.
+    relus = [k for k, i in enumerate(processed) if order[i].op is RELU]
+    for k in bottlenecks:
+        if relus and k > relus[0] and fine[k]:
+            values = [i for i in processed[k:] if order[i].op is not RELU]
+            return processed[k], values
+    return None
+
+
+#: Code that only names a variable, in parentheses or not.
+_NAME = re.compile(r"\(?([vgd]\d+(?:_\w+)?)\)?")
+
+#: What a derivative's code may read per row; code reading none of it is a constant.
+_READS_ROW = re.compile(r"\b[vgd]\d+|\bseed\b|\bt\b")
+
+
+def _folded(local: Any) -> Any:
+    """Return a local derivative that reads nothing of a row as its number, computed once."""
+    if isinstance(local, Sym) and not _READS_ROW.search(local.code):
+        value = eval(local.code, dict(NAMESPACE))  # code from the op table's rules only
+        return float(value)
+    return local
 
 
 def _code(x: Any) -> str:

@@ -102,6 +102,19 @@ def test_infinite_and_nan_inputs_give_what_eager_gives() -> None:
     assert all(map(same, got, want))
 
 
+@pytest.mark.parametrize("label", [-1, 1])
+def test_hinge_samples_with_infinite_values_give_what_eager_gives(label: int) -> None:
+    # A met margin skips a sample's backward only where eager's would add exact zeros.
+    X = [[0.5, -0.25], [1e308, 1e308], [1e308, -1e308], [math.inf, 0.0], [-3.0, 2.0]]
+    y = [label, label, -label, label, -label]
+    model = nn.MLP(2, [4, 4, 1], seed=7)
+    step = nn.compile_step(model, nn.hinge_loss, X[0], y[0])
+    got_loss, got = compiled_batch(step, model, X, y)
+    want_loss, want = eager_batch(model, nn.hinge_loss, X, y)
+    assert same(got_loss, want_loss)
+    assert all(map(same, got, want))
+
+
 def test_gradients_accumulate_on_what_parameters_already_hold() -> None:
     X, y = blobs(6, 4, 3, seed=8)
     model = nn.MLP(4, [3, 3], seed=8)
@@ -167,6 +180,12 @@ def test_parameters_are_read_once_per_call_and_written_once() -> None:
     assert source.count("= parameter_grads\n") == 1
     assert "for b in range(len(rows) - 1, -1, -1):" in source
     assert "if g" in source and "!= 0.0 or" in source  # dot's zero-gradient guard
+
+
+def test_a_hinge_sample_whose_margin_is_met_skips_its_backward_at_once() -> None:
+    model = nn.MLP(2, [3, 1], seed=0)
+    source = nn.compile_step(model, nn.hinge_loss, [0.5, 0.5], 1).source
+    assert re.search(r"^ +if g\d+ != 0\.0 or \(v\d+( \+ v\d+)*\) \* 0\.0 != 0\.0:$", source, re.M)
 
 
 # --- what is refused ------------------------------------------------------------------
