@@ -100,6 +100,10 @@ class ClassIndex:
     __hash__ = None  # type: ignore[assignment]
 
 
+class _RefusedError(ValueError):
+    """A recording that worked but cannot be replayed exactly: no other reading is tried."""
+
+
 class _StepMath(StatementMath):
     """:class:`StatementMath` that divides by a known non-zero number with plain ``/``.
 
@@ -149,7 +153,7 @@ class _Recording:
             # place: its order (so its sums) is the same for every class only when the
             # walk has met every score before the pick.
             if any(position[id(c)] > position[id(leaf)] for c in candidates):
-                raise ValueError(
+                raise _RefusedError(
                     "the loss reads the picked score before the others (eager backward "
                     "would then add in an order that depends on the class); write it as "
                     "logsumexp(scores) - target.pick(scores), as nn.cross_entropy does"
@@ -201,8 +205,8 @@ class PerSampleStep:
 
     ``step(rows, targets)`` returns the batch's mean loss and adds the gradient of that mean
     to each parameter's ``.grad``, as eager ``backward()`` of the batch loss would.
-    ``step.outputs`` holds each row's model output (a tuple of floats) from the last call;
-    ``step.source`` is the generated code.
+    ``step.outputs`` holds each row's model output (a tuple of floats) from the last call,
+    unless compiled with ``keep_outputs=False``; ``step.source`` is the generated code.
     """
 
     def __init__(
@@ -212,7 +216,9 @@ class PerSampleStep:
         parameters: Sequence[Value],
         example_x: Sequence[object],
         example_y: object,
+        keep_outputs: bool = True,
     ) -> None:
+        self.keep_outputs = keep_outputs
         try:
             width = len(example_x)
         except TypeError:
@@ -318,16 +324,16 @@ class PerSampleStep:
         for i, j in inputs.items():
             input_names[j] = f"v{i}"
         if self.width:
-            forward.append(f"{', '.join(input_names)}, = map(float, rows[b])")
+            forward.append(f"{', '.join(input_names)}, = row")
         if self.kind == "index":
-            forward.append("t = targets[b]")
+            forward.append("t = target")
         elif self.target_is_list:
             names = ["_"] * self.target_width
             for i, j in targets.items():
                 names[j] = f"v{i}"
-            forward.append(f"{', '.join(names)}, = targets[b]")
+            forward.append(f"{', '.join(names)}, = target")
         elif targets:
-            forward.append(f"v{next(iter(targets))} = targets[b]")
+            forward.append(f"v{next(iter(targets))} = target")
         for i, node in enumerate(order):
             if i in picks:
                 scores = ", ".join(_code(sym(position[id(c)])) for c in picks[i])
@@ -337,18 +343,17 @@ class PerSampleStep:
             if op is None:
                 continue
             lines: list[str] = []
-            result = op.forward(
-                _StepMath(f"v{i}", lines), *[sym(p) for p in parent_lists[i]]
-            )
+            result = op.forward(_StepMath(f"v{i}", lines), *[sym(p) for p in parent_lists[i]])
             named = _NAME.fullmatch(result.code) if isinstance(result, Sym) else None
             if not isinstance(result, Sym) or (named and named.group(1) != f"v{i}"):
                 alias[i] = result if named is None else Sym(named.group(1))
             elif result.code != f"v{i}":
                 lines.append(f"v{i} = {result.code}{label_comment(node.label)}")
             forward += lines
-        forward.append(f"losses[b] = {_code(sym(root))}")
+        forward.append(f"add_loss({_code(sym(root))})")
         outs = ", ".join(_code(sym(position[id(v)])) for v in rec.outputs)
-        forward.append(f"outputs[b] = ({outs},)")
+        if self.keep_outputs:
+            forward.append(f"add_output(({outs},))")
 
         backward = self._backward_lines(
             order, position, root, on_path, picks, pick_group, slot, groups, sym, param_set
@@ -371,7 +376,9 @@ class PerSampleStep:
             header.append(f"    {grad_names}= parameter_grads")
         if captured:
             header.append(f"    {captured_names}= captured")
-        header.append("    for b in range(len(rows) - 1, -1, -1):")
+        header.append("    add_loss = losses.append")
+        header.append("    add_output = outputs.append")
+        header.append("    for row, target in zip(reversed(rows), reversed(targets)):")
         footer = [f"    return ({grad_names})"]
         self.source = "\n".join(header + body + footer) + "\n"
 
@@ -498,8 +505,8 @@ class PerSampleStep:
             )
         rows = self._checked_rows(rows)
         targets = self._checked_targets(targets)
-        losses = [0.0] * n
-        outputs: list[tuple[float, ...]] = [()] * n
+        losses: list[float] = []
+        outputs: list[tuple[float, ...]] = []
         grads = self._run(
             rows,
             targets,
@@ -510,6 +517,8 @@ class PerSampleStep:
             losses,
             outputs,
         )
+        losses.reverse()  # computed from the last row to the first
+        outputs.reverse()
         total = losses[0]
         for value in losses[1:]:  # left to right, as eager adds a batch's losses
             total = total + value
@@ -536,7 +545,7 @@ class PerSampleStep:
                 plain = False
         if plain:
             return rows
-        # Anything but floats and ints: converted as Value() converts (or refused by it).
+        # Anything but floats: converted as Value() converts (or refused by it).
         checked = []
         for i, row in enumerate(rows):
             try:
@@ -589,7 +598,7 @@ class PerSampleStep:
         )
 
 
-_PLAIN = {float, int}
+_PLAIN = {float}
 
 #: Ops whose local derivatives are finite wherever their value is (a relu's always are):
 #: with a zero upstream gradient, each of their contributions is an exact zero.
@@ -688,7 +697,9 @@ def _record_twice(
     for kind in kinds:
         try:
             first = _Recording(model, loss, x, y, kind)
-        except (TypeError, ValueError) as error:
+        except _RefusedError:
+            raise
+        except (TypeError, ValueError, AttributeError) as error:
             failures.append(f"as a {'class index' if kind == 'index' else 'number'}: {error}")
             continue
         break
@@ -751,6 +762,8 @@ def compile_step(
     parameters: Sequence[Value],
     example_x: Sequence[object],
     example_y: object,
+    *,
+    keep_outputs: bool = True,
 ) -> PerSampleStep:
     """Return a :class:`PerSampleStep`: ``loss(model(x), y)`` compiled for one sample.
 
@@ -760,6 +773,7 @@ def compile_step(
     ``target.pick(scores)``, as ``nn.cross_entropy`` does), then as a number. Gradients are
     computed for ``parameters`` only. ``step(rows, targets)`` returns the batch's mean loss
     and adds its gradient to the parameters' ``.grad``, equal bit for bit to eager
-    ``backward()`` of that mean.
+    ``backward()`` of that mean. ``keep_outputs=False`` leaves ``step.outputs`` empty
+    (each row's model output is then not kept, a little faster).
     """
-    return PerSampleStep(model, loss, parameters, example_x, example_y)
+    return PerSampleStep(model, loss, parameters, example_x, example_y, keep_outputs)

@@ -102,7 +102,7 @@ def demo(torch: Any) -> None:
     model = nn.MLP(2, sizes[1:], seed=1337)
     parameters = model.parameters()
     cost = compile_cost(lambda: nn.compile_step(model, nn.hinge_loss, X[0], y[0]))
-    step = nn.compile_step(model, nn.hinge_loss, X[0], y[0])
+    step = nn.compile_step(model, nn.hinge_loss, X[0], y[0], keep_outputs=False)
     print("demo step (MLP 2-16-16-1, 100 moons points, hinge + 1e-4 L2, full batch, SGD)")
     print(f"  compile_step: {cost}")
 
@@ -254,7 +254,7 @@ def digits(torch: Any) -> None:
     model = nn.MLP(64, sizes[1:], seed=0)
     parameters = model.parameters()
     cost = compile_cost(lambda: nn.compile_step(model, nn.cross_entropy, X[0], y[0]))
-    step = nn.compile_step(model, nn.cross_entropy, X[0], y[0])
+    step = nn.compile_step(model, nn.cross_entropy, X[0], y[0], keep_outputs=False)
     print("digits step (MLP 64-32-10, cross-entropy, a batch of 32, SGD)")
     print(f"  compile_step: {cost} (targets < 0.5 s, < 100 MB)")
 

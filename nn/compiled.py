@@ -32,6 +32,7 @@ class ModelStep:
         loss: Callable[[Any, Any], Value],
         example_x: Sequence[object],
         example_y: object,
+        keep_outputs: bool = True,
     ) -> None:
         self.model = model
         self._parameters = model.parameters()
@@ -42,6 +43,7 @@ class ModelStep:
             self._parameters,
             example_x,
             example_y,
+            keep_outputs=keep_outputs,
         )
 
     @property
@@ -74,6 +76,8 @@ def compile_step(
     loss: Callable[[Any, Any], Value],
     example_x: Sequence[object],
     example_y: object,
+    *,
+    keep_outputs: bool = True,
 ) -> ModelStep:
     """Return ``model``'s training step on ``loss(model(x), y)``, compiled for one sample.
 
@@ -81,5 +85,6 @@ def compile_step(
     ``nn.mse_loss``, ``nn.hinge_loss``... ``step = compile_step(model, nn.cross_entropy,
     X[0], y[0])``, then per batch: ``optimizer.zero_grad(); step(rows, targets);
     optimizer.step()``. See :mod:`autograd.step` for what is replayed and what is refused.
+    ``keep_outputs=False`` does not keep each row's output in ``step.outputs``.
     """
-    return ModelStep(model, loss, example_x, example_y)
+    return ModelStep(model, loss, example_x, example_y, keep_outputs)

@@ -165,8 +165,8 @@ def test_no_gradient_is_computed_for_inputs_targets_or_constants() -> None:
     X, _ = blobs(2, 6, 3, seed=0)
     model = nn.MLP(6, [4, 3], seed=0)
     source = nn.compile_step(model, nn.mse_loss, X[0], [0.0, 1.0, 0.5]).source
-    inputs = re.search(r"^ +(.*), = map\(float, rows\[b\]\)$", source, re.MULTILINE)
-    targets = re.search(r"^ +(.*), = targets\[b\]$", source, re.MULTILINE)
+    inputs = re.search(r"^ +(.*), = row$", source, re.MULTILINE)
+    targets = re.search(r"^ +(.*), = target$", source, re.MULTILINE)
     assert inputs is not None and targets is not None
     for name in (inputs.group(1) + ", " + targets.group(1)).split(", "):
         assert re.search(rf"\bg{name[1:]}\b", source) is None, name
@@ -178,7 +178,7 @@ def test_parameters_are_read_once_per_call_and_written_once() -> None:
     source = nn.compile_step(model, nn.cross_entropy, X[0], y[0]).source
     assert source.count("= parameters\n") == 1
     assert source.count("= parameter_grads\n") == 1
-    assert "for b in range(len(rows) - 1, -1, -1):" in source
+    assert "for row, target in zip(reversed(rows), reversed(targets)):" in source
     assert "if g" in source and "!= 0.0 or" in source  # dot's zero-gradient guard
 
 
@@ -222,6 +222,18 @@ def test_a_model_that_branches_on_data_is_refused() -> None:
 
     with pytest.raises(ValueError, match="depends on its data"):
         compile_step(model, nn.mse_loss, inner.parameters(), [1.0, 2.0], 0.0)
+
+
+def test_a_loss_that_reads_the_picked_score_first_is_refused() -> None:
+    # Eager backward's order (so its sums) would then depend on the class.
+    X, y = blobs(2, 3, 3, seed=1)
+    model = nn.MLP(3, [4, 3], seed=1)
+
+    def picked_first(out: list[Value], target: ClassIndex) -> Value:
+        return -target.pick(out) + nn.logsumexp(out)
+
+    with pytest.raises(ValueError, match="reads the picked score before the others"):
+        nn.compile_step(model, picked_first, X[0], y[0])
 
 
 def test_a_class_index_cannot_be_read_as_a_number() -> None:

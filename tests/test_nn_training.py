@@ -204,3 +204,43 @@ def test_compiled_fit_refuses_minibatches_of_a_loss_that_is_not_a_per_sample_mea
             compile=True,
         )
     assert [(p.data, p.grad) for p in model.parameters()] == before
+
+
+def digits_run(compile: bool, epochs: int) -> tuple[nn.History, nn.MLP, list[Any]]:
+    X, y = nn.load_digits(scaled=True)
+    X_train, X_test, y_train, y_test = nn.train_test_split(X, y, 0.2, seed=0)
+    model = nn.MLP(64, [32, 10], seed=0)
+    optimizer = nn.Adam(model.parameters(), lr=0.01)
+    history = nn.fit(
+        model,
+        X_train,
+        y_train,
+        nn.cross_entropy,
+        optimizer,
+        epochs,
+        batch_size=32,
+        progress=False,
+        seed=0,
+        compile=compile,
+    )
+    return history, model, [X_test, y_test]
+
+
+def test_compiled_fit_on_the_digits_equals_eager_fit() -> None:
+    (eager, eager_model, _), (compiled, compiled_model, _) = (
+        digits_run(False, 1),
+        digits_run(True, 1),
+    )
+    assert compiled.loss == eager.loss
+    assert compiled.grad_norm == eager.grad_norm
+    assert compiled.accuracy == eager.accuracy
+    assert compiled_model.state_dict() == eager_model.state_dict()
+
+
+def test_compiled_fit_on_the_digits_reaches_95_percent_held_out_accuracy() -> None:
+    _, model, (X_test, y_test) = digits_run(True, 12)
+    correct = 0
+    for x, label in zip(X_test, y_test):
+        scores = [v.data for v in model(x)]  # type: ignore[union-attr]
+        correct += scores.index(max(scores)) == label
+    assert correct / len(y_test) >= 0.95
