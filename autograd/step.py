@@ -118,6 +118,11 @@ class _StepMath(StatementMath):
             return safe_div(a, b)
         return a if b == 1.0 else Sym(f"({a.code} / {literal(b)})")
 
+    def sum(self, terms: list[Any]) -> Sym:
+        # A product binds tighter than +, so its parentheses only cost the parser: a big
+        # layer's sums are most of the code CPython must hold while compiling it.
+        return super().sum([_bare(t) for t in terms])
+
 
 class _Recording:
     """One sample's graph, its leaves sorted by role."""
@@ -405,7 +410,7 @@ class PerSampleStep:
             # Where a contribution to node p goes: a parameter's running total, a score's
             # place in its list, the picked score, or p's own variable.
             if p in params:
-                out.append(f"g{p} += {term}")
+                out.append(f"g{p} += {_bare(Sym(term)).code}")
             elif p in slot:
                 group, k = slot[p]
                 out.append(f"gc{group}[{k}] += {term}")
@@ -670,6 +675,21 @@ _NAME = re.compile(r"\(?([vgd]\d+(?:_\w+)?)\)?")
 
 #: What a derivative's code may read per row; code reading none of it is a constant.
 _READS_ROW = re.compile(r"\b[vgd]\d+|\bseed\b|\bt\b")
+
+
+#: A product of two names or numbers, in parentheses.
+_PRODUCT = re.compile(r"\(([\w.]+ \* [\w.]+)\)")
+
+
+def _bare(term: Any) -> Any:
+    """Return a parenthesized product of two names without its parentheses.
+
+    Only where it stands alone (a term of a sum, the right side of ``+=``): ``a * b + c``
+    and ``g += a * b`` compute exactly what the parenthesized forms do.
+    """
+    if isinstance(term, Sym) and (match := _PRODUCT.fullmatch(term.code)):
+        return Sym(match.group(1))
+    return term
 
 
 def _folded(local: Any) -> Any:
