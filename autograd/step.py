@@ -6,7 +6,9 @@ graph of *one* sample instead, with the sample's inputs and its target as leaves
 a function that loops over a batch's rows running that sample's forward and backward pass:
 
 * parameters are read into locals once per call; their gradients are accumulated in
-  locals and written to ``.grad`` once, at the end;
+  locals and written to ``.grad`` once, at the end (the weights of a dot of
+  :data:`WIDE_DOT` or more inputs that need no gradient, such as a 784-input first layer,
+  go into one list per dot instead, and the dot runs as C-level loops over it);
 * only gradients on a path to a parameter are computed (not those of inputs, targets or
   constants);
 * a ``dot`` whose upstream gradient is zero is skipped with the guard eager ``backward()``
@@ -39,7 +41,10 @@ import builtins
 import math
 import re
 from collections.abc import Callable, Sequence
+from functools import reduce
+from itertools import repeat
 from numbers import Integral, Real
+from operator import add, mul
 from typing import Any, NoReturn
 
 from autograd.codegen import NAMESPACE, Sym, literal
@@ -49,7 +54,7 @@ from autograd.ieee import safe_div
 from autograd.ops import DOT, RELU
 from autograd.value import Value
 
-__all__ = ["compile_step", "PerSampleStep", "ClassIndex"]
+__all__ = ["compile_step", "PerSampleStep", "ClassIndex", "WIDE_DOT"]
 
 #: A model: the inputs of one sample (leaves) to its output, one Value or a list.
 Model = Callable[[list[Value]], Any]
@@ -248,7 +253,7 @@ class PerSampleStep:
         self.single_output = first.single_output
         shared = {id(node) for node in second.order if node.op is None}
         self._source_from(first, numbering, shared)
-        namespace = dict(NAMESPACE)
+        namespace = dict(NAMESPACE, _reduce=reduce, _add=add, _mul=mul, _repeat=repeat)
         exec(builtins.compile(self.source, "<glassgrad compiled step>", "exec"), namespace)
         self._run = namespace["step"]
         self.outputs: list[tuple[float, ...]] = []
@@ -278,7 +283,6 @@ class PerSampleStep:
             and i not in picks
             and id(node) not in numbering
         ]
-        self.parameters = tuple(order[i] for i in params)
         self.captured = tuple(order[i] for i in captured)
         special = set(inputs) | set(targets) | set(picks) | set(params) | set(captured)
 
@@ -306,6 +310,41 @@ class PerSampleStep:
                 on_path[i] = i in param_set
             else:
                 on_path[i] = any(on_path[p] for p in parent_lists[i])
+
+        # Wide dots whose inputs need no gradient (a big first layer): their weights and
+        # weight gradients live in lists, and the dot runs as C-level loops over them. The
+        # same arithmetic (each product, each sum left to right from -0.0, as eager's dot),
+        # but a few statements instead of two per weight: unrolled, a 784-128-10 step was
+        # 100,000 statements that took CPython's compiler 600 MB.
+        uses: dict[int, int] = {}
+        for parents in parent_lists:
+            for p in parents:
+                uses[p] = uses.get(p, 0) + 1
+        wide: dict[int, tuple[list[int], tuple[int, ...]]] = {}
+        for i, node in enumerate(order):
+            parents = parent_lists[i]
+            if node.op is not DOT or not on_path[i] or len(parents) < 2 * WIDE_DOT:
+                continue
+            half = len(parents) // 2
+            weights, xs = parents[:half], tuple(parents[half:])
+            if (
+                all(w in param_set and uses[w] == 1 for w in weights)
+                and not any(on_path[x] for x in xs)
+                and not set(weights) & set(xs)
+            ):
+                wide[i] = (weights, xs)
+        wide_weights = {w for weights, _ in wide.values() for w in weights}
+        params = [i for i in params if i not in wide_weights]
+        unrolled = len(params)
+        spans: dict[int, tuple[int, int]] = {}
+        for i, (weights, _) in wide.items():
+            spans[i] = (len(params), len(params) + len(weights))
+            params += weights
+        self.parameters = tuple(order[i] for i in params)
+        input_lists: dict[tuple[int, ...], str] = {}
+        for _, xs in wide.values():
+            input_lists.setdefault(xs, f"X{len(input_lists)}")
+        self._wide = {i: (f"GW{i}", input_lists[xs]) for i, (_, xs) in wide.items()}
 
         # Scores a class index picks from keep their gradients in a list, so that a
         # contribution to the picked one (known only per row) lands in its place, in order.
@@ -339,6 +378,7 @@ class PerSampleStep:
             forward.append(f"{', '.join(names)}, = target")
         elif targets:
             forward.append(f"v{next(iter(targets))} = target")
+        built: set[str] = set()
         for i, node in enumerate(order):
             if i in picks:
                 scores = ", ".join(_code(sym(position[id(c)])) for c in picks[i])
@@ -346,6 +386,14 @@ class PerSampleStep:
                 continue
             op = node.op
             if op is None:
+                continue
+            if i in wide:
+                xs_name = input_lists[wide[i][1]]
+                if xs_name not in built:
+                    built.add(xs_name)
+                    items = ", ".join(_code(sym(x)) for x in wide[i][1])
+                    forward.append(f"{xs_name} = [{items}]")
+                forward.append(f"v{i} = _reduce(_add, map(_mul, W{i}, {xs_name}), -0.0)")
                 continue
             lines: list[str] = []
             result = op.forward(_StepMath(f"v{i}", lines), *[sym(p) for p in parent_lists[i]])
@@ -366,8 +414,9 @@ class PerSampleStep:
 
         body = [f"        {line}" for line in forward]
         body += [f"        {line}" for line in backward]
-        param_names = "".join(f"v{i}, " for i in params)
-        grad_names = "".join(f"g{i}, " for i in params)
+        param_names = "".join(f"v{i}, " for i in params[:unrolled])
+        grad_names = "".join(f"g{i}, " for i in params[:unrolled])
+        wide_grads = "".join(f"*GW{i}, " for i in spans)
         captured_names = "".join(f"v{i}, " for i in captured)
         header = [
             "# glassgrad compiled step: one sample's forward and backward, run for every row.",
@@ -376,15 +425,18 @@ class PerSampleStep:
             "def step(rows, targets, seed, parameters, parameter_grads, captured, losses,"
             " outputs):",
         ]
-        if params:
-            header.append(f"    {param_names}= parameters")
-            header.append(f"    {grad_names}= parameter_grads")
+        if unrolled:
+            header.append(f"    {param_names}= parameters[:{unrolled}]")
+            header.append(f"    {grad_names}= parameter_grads[:{unrolled}]")
+        for i, (start, stop) in spans.items():
+            header.append(f"    W{i} = parameters[{start}:{stop}]")
+            header.append(f"    GW{i} = list(parameter_grads[{start}:{stop}])")
         if captured:
             header.append(f"    {captured_names}= captured")
         header.append("    add_loss = losses.append")
         header.append("    add_output = outputs.append")
         header.append("    for row, target in zip(reversed(rows), reversed(targets)):")
-        footer = [f"    return ({grad_names})"]
+        footer = [f"    return ({grad_names}{wide_grads})"]
         self.source = "\n".join(header + body + footer) + "\n"
 
     def _backward_lines(
@@ -452,6 +504,16 @@ class PerSampleStep:
                 grad = holder[i]
             else:
                 continue  # not an ancestor of the loss: eager backward never reaches it
+            if i in self._wide:
+                grads_name, xs_name = self._wide[i]
+                value = _code(sym(i))
+                lines.append(f"if {grad} != 0.0 or {value} - {value} != 0.0:")
+                # Each weight's gradient plus grad times its input: d(dot)/dw_k = x_k.
+                lines.append(
+                    f"    {grads_name}[:] = map(_add, {grads_name}, "
+                    f"map(_mul, _repeat({grad}), {xs_name}))"
+                )
+                continue
             parents = parent_lists[i]
             local = [
                 _folded(d)
@@ -604,6 +666,9 @@ class PerSampleStep:
 
 
 _PLAIN = {float}
+
+#: Inputs from which a dot that passes no gradient to its inputs runs as C-level loops.
+WIDE_DOT = 256
 
 #: Ops whose local derivatives are finite wherever their value is (a relu's always are):
 #: with a zero upstream gradient, each of their contributions is an exact zero.
