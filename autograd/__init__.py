@@ -3,7 +3,8 @@
 ``Value`` records every op of the op table (:mod:`autograd.ops`); ``backward()`` fills in
 gradients; ``grad()`` returns them, differentiable again on request; ``gradcheck`` compares
 them with central differences; ``no_grad()`` stops recording in the current thread;
-``compile(loss)`` turns a recorded graph into straight-line Python to rerun it fast.
+``compile(loss)`` turns a recorded graph into straight-line Python to rerun it fast;
+``compile_step`` compiles one sample's forward and backward and loops it over a batch.
 """
 
 from autograd.compiler import CompiledGraph, compile
@@ -12,6 +13,7 @@ from autograd.graph import backward_order, topological_order
 from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.numeric import GradcheckResult, gradcheck, numerical_grad
 from autograd.ops import Op, RuleMath
+from autograd.step import ClassIndex, PerSampleStep, compile_step
 from autograd.value import Value, apply, dot, dots, logsumexp, softmax_shift, sum_values
 
 #: glassgrad's version: the one place it is written (the build reads it from here).
@@ -42,5 +44,8 @@ __all__ = [
     "backward_order",
     "compile",
     "CompiledGraph",
+    "compile_step",
+    "PerSampleStep",
+    "ClassIndex",
     "GLASSGRAD",
 ]

@@ -43,7 +43,14 @@ from autograd.codegen import CodeMath, Sym, literal, namespace
 from autograd.graph import topological_order
 from autograd.value import Value
 
-__all__ = ["compile", "CompiledGraph", "CHUNK_NODES", "SUM_TERMS_PER_STATEMENT"]
+__all__ = [
+    "compile",
+    "CompiledGraph",
+    "StatementMath",
+    "label_comment",
+    "CHUNK_NODES",
+    "SUM_TERMS_PER_STATEMENT",
+]
 
 #: Nodes per generated function: big enough that few values cross chunks, small enough
 #: that CPython compiles each function quickly.
@@ -58,17 +65,44 @@ SUM_TERMS_PER_STATEMENT = 64
 Chunk = Generator[None, None, None]
 
 
-class _StatementMath(CodeMath):
+class StatementMath(CodeMath):
     """:class:`CodeMath` that writes a long sum as several statements adding to a total.
 
     ``(a + b + c + d)`` becomes ``total = (a + b)`` then ``total = (total + c + d)``: the same
-    left-to-right additions, so the same float result.
+    left-to-right additions, so the same float result. A largest input (``max``) and a long
+    choice (``where``) get a statement of their own, so a rule that uses them in every term
+    (logsumexp's shift) writes code linear in its inputs.
     """
 
     def __init__(self, out: str, lines: list[str]) -> None:
         self._out = out
         self._lines = lines
         self._totals = 0
+        self._maxima: list[str] = []
+
+    def _named(self, what: str, code: Sym) -> Sym:
+        """Give ``code`` its own statement and return its variable, so it is computed once."""
+        name = f"{self._out}_{what}{len(self._lines)}"
+        self._lines.append(f"{name} = {code.code}")
+        return Sym(name)
+
+    def max(self, terms: list[Any]) -> Any:
+        # A rule may use the largest input more than once (logsumexp's shift is subtracted
+        # from every input): one statement keeps the code linear in the number of inputs.
+        found = super().max(terms)
+        if not isinstance(found, Sym) or len(terms) == 1:
+            return found
+        named = self._named("max", found)
+        self._maxima.append(named.code)
+        return named
+
+    def where(self, condition: Any, if_true: Any, if_false: Any) -> Any:
+        # A choice made on a largest input (the shift: max, or 0 if not finite) is reused
+        # like the max itself; a relu's choice is not, and stays inline.
+        chosen = super().where(condition, if_true, if_false)
+        if isinstance(chosen, Sym) and any(name in chosen.code for name in self._maxima):
+            return self._named("where", chosen)
+        return chosen
 
     def sum(self, terms: list[Any]) -> Sym:
         size = SUM_TERMS_PER_STATEMENT
@@ -89,15 +123,24 @@ def _forward_lines(node: Value, index: int, parent_indices: Sequence[int]) -> li
     lines: list[str] = []
     op = node.op
     assert op is not None
-    math = _StatementMath(out, lines)
+    math = StatementMath(out, lines)
     result = op.forward(math, *[Sym(f"v{p}") for p in parent_indices])
     code = result.code if isinstance(result, Sym) else literal(result)
-    comment = f"  # {node.label}" if node.label else ""
+    comment = label_comment(node.label)
     if code != out:
         lines.append(f"{out} = {code}{comment}")
     elif comment:
         lines[-1] += comment
     return lines
+
+
+def label_comment(label: str) -> str:
+    """Return ``label`` as a trailing comment, escaped: no user text reaches code unescaped.
+
+    ``ascii()`` writes every newline, NUL, quote and non-ASCII character as an escape, so a
+    label can neither end the comment nor change the code around it.
+    """
+    return f"  # {label!a}" if label else ""
 
 
 def _gather(source: str, prefix: str, indices: Sequence[int]) -> list[str]:
@@ -141,7 +184,7 @@ class _ChunkPlan:
                 if p < first and p not in seen:
                     seen.add(p)
                     imported.append(p)
-        labels = [f"v{p} {nodes[p].label}" for p in imported if nodes[p].label]
+        labels = [f"v{p} {nodes[p].label!a}" for p in imported if nodes[p].label]
         if labels:
             forward.append(f"# labels: {', '.join(labels)}")
         forward += _gather("values", "v", imported)
@@ -170,7 +213,7 @@ class _ChunkPlan:
             grad = holder[i]
             self.grad_names[i] = grad
             local_grads = op.local_grads(
-                _StatementMath(f"d{i}", backward),
+                StatementMath(f"d{i}", backward),
                 Sym(f"v{i}"),
                 *[Sym(f"v{p}") for p in parent_indices[i]],
             )
@@ -268,12 +311,16 @@ class CompiledGraph:
             f"{first_interior - 1} are leaves, read from values[] and graded into grads[].",
             "",
         ]
-        self.source = "\n".join(header) + "\n".join(
-            plan.source(nodes, parent_indices, exported, graded_outside, self._root_index)
-            for plan in plans
-        )
+        # Each chunk is parsed and compiled on its own: CPython's compiler holds a module's
+        # whole syntax tree at once, so one module for the graph peaked near 7 KB per node.
         names = dict(namespace(), itemgetter=itemgetter)
-        exec(builtins.compile(self.source, "<glassgrad compiled graph>", "exec"), names)
+        pieces = ["\n".join(header)]
+        for plan in plans:
+            piece = plan.source(nodes, parent_indices, exported, graded_outside, self._root_index)
+            name = f"<glassgrad compiled graph, chunk {plan.number}>"
+            exec(builtins.compile(piece, name, "exec"), names)
+            pieces.append(piece)
+        self.source = "\n".join(pieces)
         self._chunks = [names[f"chunk_{plan.number}"] for plan in plans]
         self._grad_names = [plan.grad_names for plan in plans]
         self._size = len(nodes)

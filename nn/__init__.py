@@ -17,6 +17,7 @@ if not getattr(autograd, "GLASSGRAD", False):
     )
 
 from nn import functional
+from nn.compiled import ModelStep, compile_step
 from nn.data import make_blobs, make_circles, make_moons, make_spiral
 from nn.digits import load_digits
 from nn.functional import dot, log_softmax, logsumexp, softmax
@@ -65,5 +66,7 @@ __all__ = [
     "train_test_split",
     "fit",
     "train_step",
+    "compile_step",
+    "ModelStep",
     "History",
 ]

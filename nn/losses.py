@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from numbers import Integral, Real
 from typing import TypeAlias
 
-from autograd import Value, dot, sum_values
+from autograd import ClassIndex, Value, dot, sum_values
 from nn.functional import logsumexp
 
 __all__ = [
@@ -93,11 +93,16 @@ def mae_loss(prediction: Nested, target: Nested) -> Value:
 
 
 def _is_index(target: object) -> bool:
-    return isinstance(target, Integral) and not isinstance(target, bool)
+    return isinstance(target, ClassIndex) or (
+        isinstance(target, Integral) and not isinstance(target, bool)
+    )
 
 
-def _class_index(target: object) -> int:
-    """Return ``target`` as an int if it is an integer (not a bool), else a TypeError."""
+def _class_index(target: object) -> int | ClassIndex:
+    """Return ``target`` as an int if it is an integer (not a bool), a compiled step's
+    class index as it is, else raise a TypeError naming it."""
+    if isinstance(target, ClassIndex):
+        return target
     if isinstance(target, Integral) and not isinstance(target, bool):
         return int(target)
     raise TypeError(
@@ -112,8 +117,9 @@ def cross_entropy(
 ) -> Value:
     """Return ``-log softmax(logits)[target] = logsumexp(logits) - logits[target]``.
 
-    One sample: a list of class scores and a class index. A batch: a list of such lists
-    and a list of indices; the result is the mean. Stable for any finite logits (logits
+    One sample: a list of class scores and a class index (or a compiled step's
+    :class:`autograd.ClassIndex`). A batch: a list of such lists and a list of indices;
+    the result is the mean. Stable for any finite logits (logits
     of ±1000 give a finite loss and gradients): d loss / d logit_i = softmax_i - [i = t].
     A class index is any integer (NumPy's too), not a bool; anything else is a TypeError.
     """
@@ -131,9 +137,11 @@ def cross_entropy(
     return _mean([_one_cross_entropy(row, t) for row, t in zip(rows, targets)])  # type: ignore[arg-type]
 
 
-def _one_cross_entropy(logits: Sequence[Value | float], target: int) -> Value:
+def _one_cross_entropy(logits: Sequence[Value | float], target: int | ClassIndex) -> Value:
     if isinstance(logits, (Value, Real)):
         raise ValueError("cross_entropy() takes a list of logits per sample, one per class")
+    if isinstance(target, ClassIndex):  # a compiled step's class index: a leaf, not a number
+        return logsumexp(logits) - target.pick(logits)
     if not 0 <= target < len(logits):
         raise ValueError(
             f"cross_entropy() target must be a class index in 0..{len(logits) - 1}, got {target!r}"

@@ -1,8 +1,10 @@
 """fit: the training loop, with a progress bar and a per-epoch history.
 
 One training step is :func:`train_step` (forward, loss, backward, optimizer step); ``fit``
-calls it once per batch. With ``compile=True`` a full-batch step is recorded once and
-compiled (:class:`CompiledStep`), and each epoch reruns the compiled graph instead.
+calls it once per batch. With ``compile=True`` one sample's step is compiled
+(:func:`nn.compile_step`) and run over every batch, of any size; a loss that is not a mean
+of per-sample terms (a penalty on the parameters, say) is compiled whole instead, full
+batch only (:class:`CompiledStep`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from numbers import Integral
 
 from autograd import Value
 from autograd import compile as compile_graph
+from nn.compiled import compile_step
 from nn.module import Module
 from nn.optim import Optimizer
 
@@ -22,6 +25,7 @@ __all__ = [
     "fit",
     "train_step",
     "CompiledStep",
+    "NotPerSampleLossError",
     "History",
     "StepResult",
     "accuracy_count",
@@ -60,18 +64,24 @@ def accuracy_count(outputs: Sequence[Value | list[Value]], targets: Sequence[obj
     -1 or 0 are not); a list of class scores predicts its argmax. Targets must be
     integers (Python's or NumPy's), not bools.
     """
+    scores = [
+        output.data if isinstance(output, Value) else [v.data for v in output] for output in outputs
+    ]
+    return _count_correct(scores, targets)
+
+
+def _count_correct(scores: Sequence[float | list[float]], targets: Sequence[object]) -> int | None:
     labels: list[int] = []
     for target in targets:
         if not isinstance(target, Integral) or isinstance(target, bool):
             return None
         labels.append(int(target))
     correct = 0
-    for output, label in zip(outputs, labels):
-        if isinstance(output, Value):
-            correct += (output.data > 0) == (label > 0)
+    for score, label in zip(scores, labels):
+        if isinstance(score, float):
+            correct += (score > 0) == (label > 0)
         else:
-            scores = [v.data for v in output]
-            correct += scores.index(max(scores)) == label
+            correct += score.index(max(score)) == label
     return correct
 
 
@@ -132,6 +142,74 @@ class CompiledStep:
         return StepResult(loss_value, grad_norm, accuracy_count(self.outputs, self.targets))
 
 
+class NotPerSampleLossError(ValueError):
+    """``fit(compile=True)`` was given a loss that is not a mean of per-sample terms."""
+
+
+class _SampleSteps:
+    """``fit(compile=True)``'s step: one sample compiled, looped over each batch.
+
+    The first batch is also run eagerly, and the two must agree bit for bit: that holds
+    when the loss is the mean of per-sample terms (``loss([out], [t])`` per sample), and
+    a loss that is not (a penalty on the parameters, a mean over outputs too) is refused
+    there, before any parameter moved.
+    """
+
+    def __init__(
+        self, model: Module, X: Sequence[Sequence[float]], y: Sequence[object], loss: Loss
+    ):
+        self.model = model
+        self.loss = loss
+        self.step = compile_step(model, lambda out, t: loss([out], [t]), X[0], y[0])
+        self.checked = False
+
+    def __call__(
+        self, inputs: Sequence[Sequence[float]], targets: Sequence[object], optimizer: Optimizer
+    ) -> StepResult:
+        optimizer.zero_grad()
+        if not self.checked:
+            self._check_against_eager(inputs, targets)
+            self.checked = True
+        loss_value = self.step(inputs, targets)
+        grad_norm = _grad_norm(optimizer)
+        optimizer.step()
+        outputs = self.step.outputs
+        scores: list[float | list[float]] = (
+            [out[0] for out in outputs]
+            if self.step.compiled.single_output
+            else [list(out) for out in outputs]
+        )
+        return StepResult(loss_value, grad_norm, _count_correct(scores, targets))
+
+    def _check_against_eager(
+        self, inputs: Sequence[Sequence[float]], targets: Sequence[object]
+    ) -> None:
+        parameters = self.model.parameters()
+        before = [p.grad for p in parameters]
+        compiled_loss = self.step(inputs, targets)
+        compiled = [p.grad for p in parameters]
+        for p, g in zip(parameters, before):
+            p.grad = g
+        outputs = [self.model(x) for x in inputs]
+        eager_loss = self.loss(outputs, list(targets))
+        eager_loss.backward()
+        eager = [p.grad for p in parameters]
+        for p, g in zip(parameters, before):
+            p.grad = g
+        if not (_same(compiled_loss, eager_loss.data) and all(map(_same, compiled, eager))):
+            raise NotPerSampleLossError(
+                "compile=True compiles one sample's loss, loss([output], [target]), and "
+                "averages it over each batch; this loss is not such a mean (a penalty on "
+                "the parameters, or a mean over every output, say), so the compiled step "
+                "would not equal the eager one. Use compile=False, or batch_size=None to "
+                "compile the whole batch's graph"
+            )
+
+
+def _same(a: float, b: float) -> bool:
+    return a == b or (a != a and b != b)
+
+
 def fit(
     model: Module,
     X: Sequence[Sequence[float]],
@@ -157,9 +235,12 @@ def fit(
     ``X`` is a sequence of rows (a NumPy array works too) of numbers ``Value()`` takes, and
     ``y`` the targets the loss takes (a NumPy array works too).
 
-    ``compile=True`` needs the same graph every step, so it trains full batch: the step is
-    recorded once, compiled, and rerun each epoch. The history equals ``compile=False``'s;
-    each epoch then costs a fraction of building the graph again.
+    ``compile=True`` compiles one sample's forward and backward (:func:`nn.compile_step`)
+    and runs it over every batch, of any size, shuffled as without it: the history and the
+    trained parameters equal ``compile=False``'s, bit for bit. The loss must be a mean of
+    per-sample terms (``nn.cross_entropy``, ``nn.mse_loss``... on a batch); the first
+    batch is checked against the eager step. Any other loss (say with ``l2_penalty``) is
+    compiled as one whole-batch graph when ``batch_size`` is None, and refused otherwise.
 
     >>> import nn
     >>> X, labels = nn.make_moons(50, noise=0.1, seed=1)
@@ -179,14 +260,17 @@ def fit(
     size = len(X) if batch_size is None else batch_size
     if isinstance(size, bool) or not isinstance(size, int) or size < 1:
         raise ValueError(f"batch_size must be a positive int or None, got {batch_size!r}")
-    if compile and size < len(X):
-        raise ValueError(
-            f"compile=True reruns one graph, so it trains full batch; got batch_size={size} "
-            f"for {len(X)} samples: pass batch_size=None, or compile=False for mini-batches"
-        )
     from tqdm.auto import tqdm
 
-    compiled = CompiledStep(model, X, y, loss) if compile else None
+    sample_steps: _SampleSteps | None = None
+    whole_batch: CompiledStep | None = None
+    if compile:
+        try:
+            sample_steps = _SampleSteps(model, X, y, loss)
+        except ValueError:
+            if batch_size is not None:
+                raise
+            whole_batch = CompiledStep(model, X, y, loss)
     rng = random.Random(seed)
     history = History()
     order = list(range(len(X)))
@@ -200,9 +284,16 @@ def fit(
         correct: int | None = 0
         for start in range(0, len(order), size):
             batch = order[start : start + size]
-            if compiled is not None:
-                result = compiled(optimizer)
-            else:
+            if sample_steps is not None and whole_batch is None:
+                try:
+                    result = sample_steps([X[i] for i in batch], [y[i] for i in batch], optimizer)
+                except NotPerSampleLossError:
+                    if batch_size is not None:
+                        raise
+                    whole_batch = CompiledStep(model, X, y, loss)
+            if whole_batch is not None:
+                result = whole_batch(optimizer)
+            elif sample_steps is None:
                 result = train_step(
                     model, [X[i] for i in batch], [y[i] for i in batch], loss, optimizer
                 )

@@ -307,8 +307,8 @@ def test_source_is_one_statement_per_node_from_the_table_rules() -> None:
     y = x.relu()
     y.label = "y"
     source = compile(y * 3.0).source
-    assert "v2 = (0.0 if (v0 <= 0.0) else v0)  # y" in source
-    assert "# labels: v0 x" in source
+    assert "v2 = (0.0 if (v0 <= 0.0) else v0)  # 'y'" in source
+    assert "# labels: v0 'x'" in source
     assert "v0, v1 = take_values(values)" in source
     assert "g0 += (g2 * (0.0 if (v2 <= 0.0) else 1.0))" in source
 

@@ -39,9 +39,9 @@ def test_moons_is_the_default_recipe_full_batch_and_compiled() -> None:
     assert (args.epochs, args.hidden, args.batch_size, args.compile) == (100, [16, 16], None, True)
 
 
-def test_digits_recipe_is_30_epochs_of_64_32_10_on_eager_batches_of_32() -> None:
+def test_digits_recipe_is_30_epochs_of_64_32_10_on_compiled_batches_of_32() -> None:
     args = demo.parse_args(["--dataset", "digits"])
-    assert (args.epochs, args.hidden, args.batch_size, args.compile) == (30, [32], 32, False)
+    assert (args.epochs, args.hidden, args.batch_size, args.compile) == (30, [32], 32, True)
 
 
 def test_options_given_override_the_recipe() -> None:

@@ -151,18 +151,96 @@ def test_compiled_fit_matches_eager_fit_for_a_softmax_classifier_with_adam() -> 
     assert compiled_weights == eager_weights
 
 
-def test_compiled_fit_refuses_mini_batches() -> None:
-    X, y = nn.make_moons(20, seed=0)
-    model = nn.MLP(2, [4, 2], seed=0)
-    with pytest.raises(ValueError, match="compile=True reruns one graph"):
+def minibatch_run(compile: bool, batch_size: int | None) -> tuple[nn.History, list[float]]:
+    X, y = nn.make_blobs(45, centers=3, std=1.5, seed=7)
+    model = nn.MLP(2, [8, 3], seed=2)
+    optimizer = nn.Adam(model.parameters(), lr=0.05)
+    history = nn.fit(
+        model,
+        X,
+        y,
+        nn.cross_entropy,
+        optimizer,
+        6,
+        batch_size=batch_size,
+        progress=False,
+        seed=11,
+        compile=compile,
+    )
+    return history, [p.data for p in model.parameters()]
+
+
+@pytest.mark.parametrize("batch_size", [1, 8, 45, 100])
+def test_compiled_fit_with_minibatches_equals_eager_fit(batch_size: int) -> None:
+    (eager, eager_weights), (compiled, compiled_weights) = (
+        minibatch_run(False, batch_size),
+        minibatch_run(True, batch_size),
+    )
+    assert compiled.loss == eager.loss
+    assert compiled.grad_norm == eager.grad_norm
+    assert compiled.accuracy == eager.accuracy
+    assert compiled_weights == eager_weights
+
+
+def test_compiled_fit_refuses_minibatches_of_a_loss_that_is_not_a_per_sample_mean() -> None:
+    X, labels = nn.make_moons(20, seed=0)
+    y = [2 * label - 1 for label in labels]
+    model = nn.MLP(2, [4, 1], seed=0)
+    before = [(p.data, p.grad) for p in model.parameters()]
+
+    def penalized(scores: list[Any], targets: list[Any]) -> Value:
+        return nn.hinge_loss(scores, targets) + 1e-4 * nn.l2_penalty(model.parameters())
+
+    with pytest.raises(ValueError, match="this loss is not such a mean"):
         nn.fit(
             model,
             X,
             y,
-            nn.cross_entropy,
+            penalized,
             nn.SGD(model.parameters(), lr=0.1),
             1,
             batch_size=5,
             progress=False,
             compile=True,
         )
+    assert [(p.data, p.grad) for p in model.parameters()] == before
+
+
+def digits_run(compile: bool, epochs: int) -> tuple[nn.History, nn.MLP, list[Any]]:
+    X, y = nn.load_digits(scaled=True)
+    X_train, X_test, y_train, y_test = nn.train_test_split(X, y, 0.2, seed=0)
+    model = nn.MLP(64, [32, 10], seed=0)
+    optimizer = nn.Adam(model.parameters(), lr=0.01)
+    history = nn.fit(
+        model,
+        X_train,
+        y_train,
+        nn.cross_entropy,
+        optimizer,
+        epochs,
+        batch_size=32,
+        progress=False,
+        seed=0,
+        compile=compile,
+    )
+    return history, model, [X_test, y_test]
+
+
+def test_compiled_fit_on_the_digits_equals_eager_fit() -> None:
+    (eager, eager_model, _), (compiled, compiled_model, _) = (
+        digits_run(False, 1),
+        digits_run(True, 1),
+    )
+    assert compiled.loss == eager.loss
+    assert compiled.grad_norm == eager.grad_norm
+    assert compiled.accuracy == eager.accuracy
+    assert compiled_model.state_dict() == eager_model.state_dict()
+
+
+def test_compiled_fit_on_the_digits_reaches_95_percent_held_out_accuracy() -> None:
+    _, model, (X_test, y_test) = digits_run(True, 12)
+    correct = 0
+    for x, label in zip(X_test, y_test):
+        scores = [v.data for v in model(x)]  # type: ignore[union-attr]
+        correct += scores.index(max(scores)) == label
+    assert correct / len(y_test) >= 0.95
