@@ -100,7 +100,7 @@ def check_package_files() -> None:
 
 def check_graph() -> None:
     from autograd import Value, compile, grad
-    from autograd.viz import draw_dot, explain
+    from autograd.viz import draw_dot, explain, explore
 
     x = Value(2.0, label="x")
     w = Value(-0.5, label="w")
@@ -114,7 +114,12 @@ def check_graph() -> None:
     check("a compiled graph recomputes the value", step() == y.data)
     drawing = draw_dot(y)
     check("draw_dot gives DOT text naming the labels", "digraph" in drawing.source)
-    check("draw_dot names x, w and y", all(f"{n} |" in drawing.source for n in "xwy"))
+    check("draw_dot names x, w and y", all(f"<b>{n}</b>" in drawing.source for n in "xwy"))
+    page = explore(y)._repr_html_()
+    check(
+        "explore's page carries its installed script and style sheet inline",
+        "<script" in page and "<style" in page and 'data-name="x"' in page,
+    )
     if shutil.which("dot") is None:
         print("skipped: SVG rendering (Graphviz's dot program is not on PATH)")
         return
