@@ -25,6 +25,7 @@ from autograd.naming import (
     full_name,
     input_roles,
     is_constant,
+    label_of,
     node_groups,
 )
 from autograd.value import Value
@@ -299,7 +300,8 @@ def _summary(order: Sequence[Any]) -> list[str]:
     """Lines counting ``order``'s ops and its labelled leaves grouped by label prefix."""
     ops = Counter(node.symbol for node in order if node.op is not None)
     leaves = [node for node in order if node.op is None]
-    groups = Counter(".".join(node.label.split(".")[:2]) for node in leaves if node.label)
+    labels = [label_of(node) for node in leaves if node.label]
+    groups = Counter(".".join(label.split(".")[:2]) for label in labels)
     lines = [f"ops: {_counts(ops)}" if ops else "ops: none"]
     lines.append(f"leaves: {len(leaves)}, of which labelled: {sum(groups.values())}")
     if groups:
@@ -484,7 +486,7 @@ class _NodeStyle:
         table = _parameter_table(
             headings, rows, self.horizontal, plan.position, self.fills, self.highlighted
         )
-        full_names = [p.label for p in parameters if p.label and p.label != plan.names[p]]
+        full_names = [label_of(p) for p in parameters if p.label and label_of(p) != plan.names[p]]
         attributes = [f"label=<{table}>", "shape=plain"]
         if full_names:
             attributes.append(f'tooltip="{escape_string(chr(10).join(full_names))}"')
@@ -511,7 +513,7 @@ class _NodeStyle:
         fields = [f"<b>{escape_html_text(name)}</b>", f"data {format_number(node.data)}"]
         if self.show_grad:
             fields.append(f"grad {escape_html_text(self._grad_text(node))}")
-        tooltip = [node.label] if node.label and node.label != name else []
+        tooltip = [label_of(node)] if node.label and label_of(node) != name else []
         if node.op is not None:
             # The op that made the value heads its card: no separate node, so no rank of
             # its own, which halves a drawing's width.

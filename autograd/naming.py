@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from autograd.value import Value
 
 __all__ = [
+    "label_of",
     "display_names",
     "full_name",
     "short_label",
@@ -75,6 +76,13 @@ def is_constant(node: Value) -> bool:
     return node.op is None and not node.label
 
 
+def label_of(node: Value) -> str:
+    """Return the node's label as text: a label set to something else later (``v.label =
+    5``) is shown as ``str()`` of it; ``Value(label=5)`` itself is a TypeError."""
+    label = node.label
+    return label if type(label) is str else str(label)
+
+
 def short_label(label: str) -> str:
     """Return the short form of a dotted parameter name: ``layers.0.neurons.3.w.1`` → ``L0.N3.w1``.
 
@@ -104,8 +112,8 @@ def full_name(node: Value) -> str:
     A labelled node gives its label (``layers.0.neurons.3.w.1``); a constant
     ``constant 0.5``; any other node ``result of <op>``.
     """
-    if node.label:
-        return node.label
+    if label_of(node):
+        return label_of(node)
     if node.op is None:
         return f"constant {node.data!r}"
     return f"result of {node.op.name}"
@@ -158,12 +166,12 @@ def display_names(order: Sequence[Value], *, groups: NodeGroups | None = None) -
     position = {node: index for index, node in enumerate(order)}
     names: dict[Value, str] = {}
     binding: dict[Value, int] = {}
-    taken = {short_label(node.label) for node in order if node.label}
+    taken = {short_label(label_of(node)) for node in order if label_of(node)}
     constants = _constant_names(order)
     neuron_nodes = _neuron_node_names(node_groups(order) if groups is None else groups)
     for node in order:
-        if node.label:
-            names[node] = short_label(node.label)
+        if label_of(node):
+            names[node] = short_label(label_of(node))
             binding[node] = _ATOM
             continue
         if node.op is None:
@@ -265,7 +273,7 @@ def _built_name(
 
 def _negated(node: Value) -> Value | None:
     """Return ``b`` when ``node`` is an unlabelled ``b * -1`` (how ``a - b`` is recorded)."""
-    if node.label or node.op is None or node.op.name != "mul":
+    if label_of(node) or node.op is None or node.op.name != "mul":
         return None
     left, right = node.parents
     if is_constant(right) and right.data == -1.0:
@@ -301,7 +309,7 @@ def _constant_names(order: Sequence[Value]) -> dict[Value, str]:
 
 def _subtracted_target(term: Value) -> Value | None:
     """Return the constant ``-t`` of an ``mse_loss`` or ``mae_loss`` term, if it is one."""
-    if term.label or term.op is None:
+    if label_of(term) or term.op is None:
         return None
     difference: Value | None = None
     if term.op.name == "pow_const" and term.parents[1].data == 2.0:
@@ -543,7 +551,7 @@ def _neuron_call(node: Value) -> _Call | None:
 
 def _label_index(pattern: re.Pattern[str], cluster: Iterable[tuple[Value, ...]]) -> int | None:
     """The index ``pattern`` reads in the bias labels of ``cluster``, if they all agree."""
-    found = {_match_index(pattern, key[-1].label) for key in cluster}
+    found = {_match_index(pattern, label_of(key[-1])) for key in cluster}
     if len(found) != 1:
         return None
     return found.pop()
@@ -568,7 +576,7 @@ def _neurons_of_layer(
     consumers: Mapping[Value, list[Value]],
     position: Mapping[Value, int],
 ) -> tuple[NeuronGroup, ...]:
-    label_indices = [_match_index(_NEURON_INDEX, key[-1].label) for key in cluster]
+    label_indices = [_match_index(_NEURON_INDEX, label_of(key[-1])) for key in cluster]
     use_labels = None not in label_indices and len(set(label_indices)) == len(label_indices)
     if use_labels:
         ranked = sorted(zip(label_indices, cluster), key=lambda pair: pair[0] or 0)
@@ -592,7 +600,7 @@ def _neurons_of_layer(
             NeuronGroup(
                 layer=layer_index,
                 index=neuron_index,
-                name=_neuron_name(key[-1].label, layer_index, neuron_index),
+                name=_neuron_name(label_of(key[-1]), layer_index, neuron_index),
                 weights=key[:-1],
                 bias=key[-1],
                 ones=tuple(dict.fromkeys(call.one for call in calls)),

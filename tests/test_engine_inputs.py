@@ -70,3 +70,13 @@ def test_every_number_exponent_shares_one_op() -> None:
     assert {node.op for node in nodes} == {POW_CONST}
     assert nodes[500].symbol == "**1.5"
     assert nodes[500].data == 1.5**1.5
+
+
+def test_a_label_set_later_to_a_non_string_is_drawn_as_its_text() -> None:
+    from autograd.viz import draw_dot, explore
+
+    x = Value(1.0)
+    x.label = 5  # type: ignore[assignment]
+    y = x * 2
+    assert "<b>5</b>" in draw_dot(y).source
+    assert 'data-name="5"' in explore(y)._repr_html_()
