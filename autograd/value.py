@@ -8,9 +8,10 @@ Layout, for speed and memory: a node stores its op's inputs in two slots, ``_in0
 ``_in1`` (an op with one input leaves ``_in1`` empty; an op with any number of inputs keeps
 them all as a tuple in ``_in0``, and a node made micrograd's way keeps its own ``_backward``
 function in ``_in1``), so most nodes are one object for the garbage collector to track
-rather than two. Only this module reads those slots: it passes them to an op's eager
-backward kernel as they are. ``parents`` gives them as an ordered tuple, repeats included.
-Every node is made by one constructor, :func:`_node`.
+rather than two. Only this module reads those slots (it passes them to an op's eager
+backward kernel as they are), and the walk of :mod:`autograd.graph`, for speed.
+``parents`` gives them as an ordered tuple, repeats included. Every node is made by one
+constructor, :func:`_node`.
 """
 
 from __future__ import annotations
