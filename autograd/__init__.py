@@ -6,6 +6,7 @@ them with central differences; ``no_grad()`` stops recording in the current thre
 ``compile(loss)`` turns a recorded graph into straight-line Python to rerun it fast.
 """
 
+from autograd import collector
 from autograd.compiler import CompiledGraph, compile
 from autograd.gradients import grad
 from autograd.graph import backward_order, topological_order
@@ -13,6 +14,9 @@ from autograd.mode import detect_anomaly, enable_grad, is_grad_enabled, no_grad
 from autograd.numeric import GradcheckResult, gradcheck, numerical_grad
 from autograd.ops import Op, RuleMath
 from autograd.value import Value, apply, dot, dots, logsumexp, softmax_shift, sum_values
+
+# Full collections wait while a graph grows (see autograd.collector for why and the bounds).
+collector.install()
 
 #: Marks this package as glassgrad's engine; ``nn`` checks it on import.
 GLASSGRAD = True
