@@ -9,7 +9,7 @@ and ``_in1``, see there) rather than through the ``parents`` property, which wou
 a tuple per node, and it pushes only parents not yet placed. Measured with
 ``benchmarks/bench_engine.py``, which keeps the previous walk (the same markers, over
 ``parents``) as its reference: 2.1 to 2.5x cheaper on micrograd's demo graph of primitive
-ops, 1.6 to 1.7x on ``nn.MLP``'s (there a third of the time is the C-level subset tests of
+ops, 1.6 to 1.7x on ``nn.MLP``'s (there 40% of the time is the C-level subset tests of
 the neurons' inputs, which both walks make), on Python 3.11 to 3.13. The order is the
 same, node for node (``tests/test_graph_order_shortcut.py``).
 """
