@@ -17,10 +17,9 @@ check that it gives these gradients bit for bit.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from autograd.graph import topological_order
 from autograd.ops import FLOAT_MATH, Op, RuleMath, UserOp
 
 if TYPE_CHECKING:
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "backpropagate",
-    "nodes_to",
     "GradStore",
     "GradDict",
     "GradSlots",
@@ -94,24 +92,6 @@ def local_grads(
         return ()
     parents = node.parents
     return tuple(op.local_grads(math, operand(node), *[operand(p) for p in parents]))
-
-
-def nodes_to(roots: Sequence[Value], targets: Iterable[Value] | None = None) -> list[Value]:
-    """Return the nodes behind ``roots`` in backward order, each before its inputs.
-
-    With ``targets``, only the nodes on a path from a root to a target: the only ones
-    whose gradient reaches a target.
-    """
-    order = topological_order(list(roots))
-    if targets is not None:
-        wanted = set(targets)
-        on_paths: set[Value] = set()
-        for node in order:
-            if node in wanted or not on_paths.isdisjoint(node.parents):
-                on_paths.add(node)
-        order = [node for node in order if node in on_paths]
-    order.reverse()
-    return order
 
 
 def backpropagate(

@@ -40,8 +40,7 @@ from operator import itemgetter
 from typing import Any
 
 from autograd.codegen import CodeMath, Sym, literal, namespace
-from autograd.graph import topological_order
-from autograd.value import Value
+from autograd.value import Value, topological_order
 
 __all__ = [
     "compile",

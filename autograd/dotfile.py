@@ -18,7 +18,6 @@ from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from autograd.graph import topological_order
 from autograd.naming import (
     NeuronGroup,
     display_names,
@@ -28,7 +27,7 @@ from autograd.naming import (
     label_of,
     node_groups,
 )
-from autograd.value import Value
+from autograd.value import Value, topological_order
 
 __all__ = [
     "Drawing",

@@ -12,12 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from autograd.backprop import GradDict, backpropagate, local_grads, nodes_to
+from autograd.backprop import GradDict, backpropagate, local_grads
 from autograd.dotfile import DEFAULT_MAX_NODES, Drawing, draw_graph
-from autograd.graph import topological_order
 from autograd.naming import display_names, input_roles
 from autograd.ops import Op
-from autograd.value import Value
+from autograd.value import Value, backward_order, topological_order
 
 __all__ = ["explain", "Explanation", "ChainPath", "PathEdge", "node_name", "local_grads"]
 
@@ -232,7 +231,7 @@ def explain(root: Value, wrt: Value, *, max_paths: int = DEFAULT_MAX_PATHS) -> E
         )
     if max_paths < 0:
         raise ValueError(f"max_paths must be 0 or more, got {max_paths}")
-    on_paths = nodes_to([root], [wrt])  # backward order, as backward() walks them
+    on_paths = backward_order(root, [wrt])  # backward order, as backward() walks them
     reaches_wrt = set(on_paths)
     local = {node: local_grads(node) for node in on_paths}
 

@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 
 from autograd.dotfile import format_number
 from autograd.explain import explain, local_grads
-from autograd.graph import topological_order
 from autograd.layout import (
     COLLAPSED_WIDTH,
     LAYER_HEADER,
@@ -50,7 +49,7 @@ from autograd.naming import (
     is_constant,
     node_groups,
 )
-from autograd.value import Value
+from autograd.value import Value, topological_order
 
 if TYPE_CHECKING:
     from autograd.viz import BackwardStep

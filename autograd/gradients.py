@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from autograd.backprop import GradDict, backpropagate, check_term, data_of, itself, nodes_to
+from autograd.backprop import GradDict, backpropagate, check_term, data_of, itself
 from autograd.mode import MODE
 from autograd.ops import EXP, FLOAT_MATH, LOG, LOG1P, SIGMOID, TANH, Op, RuleMath, op_named
-from autograd.value import Value, apply, as_float, sum_values
+from autograd.value import Value, apply, as_float, backward_order, sum_values
 
 __all__ = ["grad", "ValueMath", "VALUE_MATH"]
 
@@ -142,7 +142,7 @@ def grad(
         seeds = [as_float(s, "grad(grad_outputs=...)") for s in grad_outputs]
     if len(seeds) != len(roots):
         raise ValueError(f"grad() got {len(roots)} outputs but {len(seeds)} grad_outputs")
-    order = nodes_to(roots, targets)
+    order = backward_order(roots, targets)
     grads = GradDict()
     if create_graph:
         # Rules called on Values: every gradient is recorded, so it can be differentiated.

@@ -49,10 +49,9 @@ from typing import Any, NoReturn
 
 from autograd.codegen import Sym, literal, namespace
 from autograd.compiler import StatementMath, label_comment
-from autograd.graph import topological_order
 from autograd.ieee import safe_div
 from autograd.ops import DOT, RELU
-from autograd.value import Value
+from autograd.value import Value, topological_order
 
 __all__ = ["compile_step", "PerSampleStep", "ClassIndex", "WIDE_DOT"]
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import NamedTuple
 
-from autograd.backprop import GradDict, backpropagate, nodes_to
+from autograd.backprop import GradDict, backpropagate
 from autograd.dotfile import (
     DEFAULT_MAX_NODES,
     Drawing,
@@ -33,7 +33,7 @@ from autograd.explain import Explanation, explain, node_name
 from autograd.explore import Explorer, explore
 from autograd.naming import display_names, input_roles, is_constant
 from autograd.ops import Op
-from autograd.value import Value, as_float
+from autograd.value import Value, as_float, backward_order
 
 __all__ = [
     "draw_dot",
@@ -267,7 +267,7 @@ def backward_steps(
     """
     if not isinstance(root, Value):
         raise TypeError(f"backward_steps() takes a Value, got {type(root).__name__}")
-    order = nodes_to([root])
+    order = backward_order(root)
     grads = GradDict({root: as_float(grad, "backward_steps(grad)")})
     terms: dict[Value, list[GradientTerm]] = {}
 

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["moons", "PrimitiveMLP", "demo_loss", "demo_step", "best_times"]
+__all__ = ["moons", "PrimitiveMLP", "demo_loss", "demo_step", "best_times", "turn_times"]
 
 
 def moons(n: int = 100, noise: float = 0.1, seed: int = 1) -> tuple[list[list[float]], list[int]]:
@@ -92,13 +92,22 @@ def best_times(runs: dict[str, Callable[[], object]], repeats: int) -> dict[str,
     the same heap (the first run of a process pays for growing it) and the same noise.
     The cycle collector stays on, as in real use, and runs fully between timings.
     """
+    return {name: min(times) for name, times in turn_times(runs, repeats).items()}
+
+
+def turn_times(runs: dict[str, Callable[[], object]], repeats: int) -> dict[str, list[float]]:
+    """Return every time of each run, taken in turns as :func:`best_times` takes them.
+
+    Turn ``i`` of every run is timed back to back, so ``a[i] / b[i]`` is a ratio under
+    the same load: the spread of those ratios is the range a result is quoted with.
+    """
     for run in runs.values():
         run()
-    best = dict.fromkeys(runs, math.inf)
+    times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeats):
         for name, run in runs.items():
             gc.collect()
             start = time.perf_counter()
             run()
-            best[name] = min(best[name], time.perf_counter() - start)
-    return best
+            times[name].append(time.perf_counter() - start)
+    return times
