@@ -1,6 +1,6 @@
 """A per-sample compiled step: one sample's graph, written once, run over every row of a batch.
 
-:func:`compile` compiles a whole recorded graph, so its code grows with the batch, and a
+:func:`autograd.compile` compiles a whole recorded graph, so its code grows with the batch, and a
 graph recorded on one batch holds that batch's data. :func:`compile_step` records the
 graph of *one* sample instead, with the sample's inputs and its target as leaves, and writes
 a function that loops over a batch's rows running that sample's forward and backward pass:
