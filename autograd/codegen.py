@@ -27,6 +27,7 @@ __all__ = [
     "namespace",
     "EagerBackward",
     "literal",
+    "add_term",
     "forward_expr",
     "local_grad_exprs",
     "eager_kernels",
@@ -180,6 +181,27 @@ class CodeMath:
 
 
 CODE_MATH = CodeMath()
+
+
+def add_term(holder: dict[int, str], node: int, term: str, lines: list[str]) -> None:
+    """Write the statement adding ``term`` to node ``node``'s gradient ``g{node}``.
+
+    ``holder`` maps each node to the variable holding its gradient so far. A first term
+    that is a variable itself (a gradient passed on unchanged, as by ``+``) is shared,
+    not copied, until a second term arrives; the terms add left to right, as eager
+    backward adds them.
+    """
+    own = f"g{node}"
+    current = holder.get(node)
+    if current is None:
+        holder[node] = term if term.isidentifier() else own
+        if holder[node] == own:
+            lines.append(f"{own} = {term}")
+    elif current == own:
+        lines.append(f"{own} += {term}")
+    else:
+        lines.append(f"{own} = {current} + {term}")
+        holder[node] = own
 
 
 def forward_expr(op: Op, inputs: Sequence[str]) -> str:

@@ -39,7 +39,7 @@ from collections.abc import Generator, Sequence
 from operator import itemgetter
 from typing import Any
 
-from autograd.codegen import CodeMath, Sym, literal, namespace
+from autograd.codegen import CodeMath, Sym, add_term, literal, namespace
 from autograd.value import Value, topological_order
 
 __all__ = [
@@ -217,21 +217,10 @@ class _ChunkPlan:
                 *[Sym(f"v{p}") for p in parent_indices[i]],
             )
             for p, local in zip(parent_indices[i], local_grads):
-                term = (Sym(grad) * local).code
-                own_name = f"g{p}"
-                current = holder.get(p)
-                if current is None and p < first:
+                if p not in holder and p < first:  # an earlier chunk's node: load its grad
                     loaded.append(p)
-                    holder[p] = current = own_name
-                if current is None:
-                    holder[p] = term if term.isidentifier() else own_name
-                    if holder[p] == own_name:
-                        backward.append(f"{own_name} = {term}")
-                elif current == own_name:
-                    backward.append(f"{own_name} += {term}")
-                else:
-                    backward.append(f"{own_name} = {current} + {term}")
-                    holder[p] = own_name
+                    holder[p] = f"g{p}"
+                add_term(holder, p, (Sym(grad) * local).code, backward)
         external = [p for p in loaded if p < first]
         header = _gather("grads", "g", loaded)
         footer = [f"grads[{p}] = g{p}" for p in external]

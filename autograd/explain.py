@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from autograd.backprop import GradDict, backpropagate, local_grads
 from autograd.dotfile import DEFAULT_MAX_NODES, Drawing, draw_graph
@@ -126,14 +127,11 @@ class Explanation:
         self.max_paths = max_paths
         self.nodes_on_paths = nodes_on_paths
         self.edges_on_paths = edges_on_paths
-        self._names: dict[Value, str] | None = None
 
-    @property
+    @cached_property
     def names(self) -> dict[Value, str]:
         """The display names of the root's graph, as drawings show them."""
-        if self._names is None:
-            self._names = display_names(topological_order(self.root))
-        return self._names
+        return display_names(topological_order(self.root))
 
     @property
     def truncated(self) -> bool:

@@ -61,7 +61,20 @@ __all__ = [
     "AUTO_COLLAPSE_NODES",
     "EXPLAIN_LIMIT",
     "MAX_PATHS_SHOWN",
+    "CHROMIUM_ARGS",
 ]
+
+#: Flags for opening a saved page in headless Chromium on a machine with no network, as
+#: the browser tests, the README's screenshots and the page benchmark do: no sandbox (they
+#: run as root), no GPU, and no background connections that a closed network refuses.
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
 
 #: What an explorer can step through.
 STEP_KINDS = ("backward", "forward")

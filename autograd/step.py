@@ -47,7 +47,7 @@ from numbers import Integral, Real
 from operator import add, mul
 from typing import Any, NoReturn
 
-from autograd.codegen import Sym, literal, namespace
+from autograd.codegen import Sym, add_term, literal, namespace
 from autograd.compiler import StatementMath, label_comment
 from autograd.ieee import safe_div
 from autograd.ops import DOT, RELU
@@ -468,17 +468,7 @@ class PerSampleStep:
             elif p in picks:
                 out.append(f"gc{pick_group[p]}[t] += {term}")
             else:
-                own = f"g{p}"
-                current = holder.get(p)
-                if current is None:
-                    holder[p] = term if term.isidentifier() else own
-                    if holder[p] == own:
-                        out.append(f"{own} = {term}")
-                elif current == own:
-                    out.append(f"{own} += {term}")
-                else:
-                    out.append(f"{own} = {current} + {term}")
-                    holder[p] = own
+                add_term(holder, p, term, out)
 
         if on_path[root]:
             if order[root].op is None:

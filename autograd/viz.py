@@ -19,6 +19,7 @@ inline (or the DOT text and an install hint when Graphviz is missing).
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
+from functools import cached_property
 from typing import NamedTuple
 
 from autograd.backprop import GradDict, backpropagate
@@ -144,8 +145,6 @@ class GradientTerm(NamedTuple):
 class _BackwardWalk:
     """What every step of one walk shares: the order, the final gradients, the names."""
 
-    __slots__ = ("root", "order", "grads", "step_count", "_names")
-
     def __init__(
         self, root: Value, order: list[Value], grads: dict[Value, float], step_count: int
     ) -> None:
@@ -153,13 +152,11 @@ class _BackwardWalk:
         self.order = order
         self.grads = grads
         self.step_count = step_count
-        self._names: dict[Value, str] | None = None
 
-    @property
+    @cached_property
     def names(self) -> dict[Value, str]:
-        if self._names is None:
-            self._names = display_names(self.order[::-1])
-        return self._names
+        """The display names of the walk's graph, as drawings show them."""
+        return display_names(self.order[::-1])
 
 
 class BackwardStep:

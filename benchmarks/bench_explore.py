@@ -19,16 +19,8 @@ from typing import Any
 
 import nn
 from autograd import Value
+from autograd.explore import CHROMIUM_ARGS
 from autograd.viz import explore
-
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def one_input(sizes: list[int]) -> Value:
@@ -86,7 +78,7 @@ def main() -> None:
         manager = None
         if chromium is not None and sync_playwright is not None:
             manager = sync_playwright().start()
-            browser = manager.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+            browser = manager.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
         for name, build in CASES:
             root = build()
             start = time.perf_counter()

@@ -16,18 +16,11 @@ from pathlib import Path
 
 import nn
 from autograd import Value
+from autograd.explore import CHROMIUM_ARGS
 from autograd.viz import Explorer, explore
 
 IMAGES = Path(__file__).resolve().parents[1] / "docs" / "images"
 VIEWPORT = {"width": 1000, "height": 800}
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def expression() -> Value:
@@ -88,7 +81,7 @@ def main() -> int:
         return 1
     IMAGES.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium, args=list(CHROMIUM_ARGS))
         small = explore(expression())
         shoot(browser, small, "explorer-backward-step.png", step=small.step_count)
         shoot(browser, small, "explorer-clicked-value.png", step=4, click="x")

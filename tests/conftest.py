@@ -17,6 +17,8 @@ from typing import Any
 import pytest
 from hypothesis import settings
 
+from autograd.explore import CHROMIUM_ARGS
+
 # CI runs the same examples every time: a red run there is reproducible, and a new
 # counterexample is found by the random runs of `make test` on developers' machines.
 settings.register_profile("ci", derandomize=True, print_blob=True)
@@ -53,14 +55,6 @@ def dot_program() -> str:
 
 
 #: Chromium as CI runs it: headless, no sandbox (containers), no network of its own.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 # One browser per test module: playwright's sync API keeps an event loop running while it
@@ -76,6 +70,6 @@ def browser() -> Iterator[Any]:
     except ImportError:
         _missing("playwright (pip install playwright)")
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        launched = playwright.chromium.launch(executable_path=path, args=list(CHROMIUM_ARGS))
         yield launched
         launched.close()
