@@ -231,20 +231,22 @@ def explain(root: Value, wrt: Value, *, max_paths: int = DEFAULT_MAX_PATHS) -> E
         raise ValueError(f"max_paths must be 0 or more, got {max_paths}")
     on_paths = backward_order(root, [wrt])  # backward order, as backward() walks them
     reaches_wrt = set(on_paths)
-    local = {node: local_grads(node) for node in on_paths}
 
     # One walk gives the gradient (the terms backward adds, in backward's order, so the
-    # floats agree exactly) and, passed along the same edges, the number of paths.
+    # floats agree exactly) and, passed along the same edges, the number of paths and
+    # each edge's local derivative, which the listed paths multiply.
     grads = GradDict()
     counts: dict[Value, int] = {}
-    edges: set[tuple[Value, int]] = set()
+    local: dict[tuple[Value, int], float] = {}
     if root in reaches_wrt:
         grads.add(root, 1.0)
         counts[root] = 1
 
-    def count_paths(node: Value, input_number: int, parent: Value, *_: float) -> None:
+    def count_paths(
+        node: Value, input_number: int, parent: Value, node_grad: float, local_grad: float, _: float
+    ) -> None:
         counts[parent] = counts.get(parent, 0) + counts[node]
-        edges.add((node, input_number))
+        local[node, input_number] = local_grad
 
     backpropagate(on_paths, grads, observe=count_paths, only=reaches_wrt)
 
@@ -256,7 +258,7 @@ def explain(root: Value, wrt: Value, *, max_paths: int = DEFAULT_MAX_PATHS) -> E
         paths=tuple(_first_paths(root, wrt, reaches_wrt, local, max_paths)),
         max_paths=max_paths,
         nodes_on_paths=frozenset(reaches_wrt),
-        edges_on_paths=frozenset(edges),
+        edges_on_paths=frozenset(local),
     )
 
 
@@ -264,7 +266,7 @@ def _first_paths(
     root: Value,
     wrt: Value,
     reaches_wrt: set[Value],
-    local: dict[Value, tuple[float, ...]],
+    local: dict[tuple[Value, int], float],
     limit: int,
 ) -> Iterator[ChainPath]:
     """Yield up to ``limit`` paths from ``root`` to ``wrt``, depth first, inputs in order.
@@ -285,7 +287,7 @@ def _first_paths(
             if parent not in reaches_wrt:
                 continue
             consumer = path[-1].parent if path else root
-            path.append(PathEdge(consumer, input_number, parent, local[consumer][input_number]))
+            path.append(PathEdge(consumer, input_number, parent, local[consumer, input_number]))
             if parent is wrt:
                 product = 1.0
                 for edge in path:
