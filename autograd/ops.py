@@ -236,8 +236,14 @@ class Op:
     def eager_backward(self) -> EagerBackward:
         """``eager_backward(g, out, in0, in1)``: add ``g`` × each local derivative to the
         inputs' ``.grad``; a node passes its inputs as it stores them (see
-        :mod:`autograd.value`): one or two Values, or all of them as a tuple in ``in0``."""
+        :mod:`autograd.value`): one or two Values, all of them as a tuple in ``in0``, or
+        for an op in two blocks (:attr:`in_two_blocks`) each block as a tuple."""
         return self._eager[1]
+
+    @cached_property
+    def in_two_blocks(self) -> bool:
+        """Whether a node keeps this op's inputs as two tuples, one per role (``dot``)."""
+        return self.arity is None and len(self.roles) == 2
 
     @property
     def kernel_source(self) -> str:
@@ -307,7 +313,8 @@ def _float_reader(op: Op) -> tuple[Callable[..., float], EagerBackward, str]:
     def forward(*inputs: float) -> float:
         return forward_rule(FLOAT_MATH, *inputs)  # type: ignore[no-any-return]
 
-    def backward(g: float, out: float, parents: tuple[Any, ...], _: None) -> None:
+    def backward(g: float, out: float, in0: tuple[Any, ...], in1: tuple[Any, ...] | None) -> None:
+        parents = in0 if in1 is None else in0 + in1
         local = grads_rule(FLOAT_MATH, out, *[p.data for p in parents])
         for parent, local_grad in zip(parents, local):
             parent.grad += g * local_grad
@@ -508,7 +515,7 @@ def _dot_grads(m: RuleMath[Any, Any], out: Any, *weights_then_inputs: Any) -> tu
     return weights_then_inputs[n:] + weights_then_inputs[:n]
 
 
-def _dot_fast_backward(g: float, out: float, operands: Sequence[Any], _: None) -> None:
+def _dot_fast_backward(g: float, out: float, weights: Sequence[Any], inputs: Sequence[Any]) -> None:
     # _dot_grads on floats, as two loops over (w_i, x_i): a network's backward is mostly
     # this, and the rule read on floats would first copy every input's data into a list
     # (measured on the demo MLP's backward: 2.1 ms against 5.1 ms). Weights first, then
@@ -517,11 +524,9 @@ def _dot_fast_backward(g: float, out: float, operands: Sequence[Any], _: None) -
         # Behind a ReLU that is off, g is 0. A finite sum means every w_i and x_i is
         # finite, so each contribution would be an exact zero: adding them changes nothing.
         return
-    n = len(operands) // 2
-    # zip stops at the shorter: operands[:n] paired with operands[n:], without a copy.
-    for weight, x in zip(operands, operands[n:]):
+    for weight, x in zip(weights, inputs):
         weight.grad += g * x.data
-    for weight, x in zip(operands, operands[n:]):
+    for weight, x in zip(weights, inputs):
         x.grad += g * weight.data
 
 

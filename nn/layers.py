@@ -151,8 +151,22 @@ class Layer(Module):
         # One leaf per number input and one for the bias's constant 1, shared by all
         # neurons, whose sums are made together: this is most of a forward pass.
         inputs = (*[v if type(v) is Value else Value(v) for v in x], Value(1.0))
-        sums = dots([(*neuron.w, neuron.b) for neuron in neurons], inputs)
+        sums = dots(self._kept_blocks(), inputs)
         return [neuron.activate(out) for neuron, out in zip(neurons, sums)]
+
+    def _kept_blocks(self) -> list[tuple[Value, ...]]:
+        """Each neuron's weights and bias ``(*w, b)`` as one tuple, kept from call to call
+        while they are the same Values: every sample's ``dot`` node shares it, so it is in
+        memory once and the backward walk checks it once. Kept in a dict, which the
+        parameter walk does not enter, made on first use."""
+        kept: dict[int, tuple[Value, ...]] = self.__dict__.setdefault("_weight_blocks", {})
+        blocks = []
+        for number, neuron in enumerate(self.neurons):
+            block = (*neuron.w, neuron.b)
+            if kept.get(number) != block:  # compared by identity: Values have no ==
+                kept[number] = block
+            blocks.append(kept[number])
+        return blocks
 
     def __repr__(self) -> str:
         return f"Layer of [{', '.join(str(neuron) for neuron in self.neurons)}]"

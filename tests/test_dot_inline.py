@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from autograd import Value, dot, dots, no_grad
+import nn
+from autograd import Value, apply, dot, dots, no_grad
 from autograd.ops import DOT, FLOAT_MATH, RELU
 
 finite = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
@@ -125,3 +126,23 @@ def test_dot_backward_with_zero_upstream_grad_leaves_grads_unchanged() -> None:
     w.grad, x.grad = 0.5, -0.25
     dot([w], [x])._backward()  # its grad is 0
     assert (w.grad, x.grad) == (0.5, -0.25)
+
+
+def test_dot_applied_by_name_takes_two_equal_blocks() -> None:
+    w, x = Value(2.0), Value(3.0)
+    out = apply("dot", w, 1.5, x, 4)
+    assert out.parents[0] is w and out.parents[2] is x
+    assert out.data == dot([w, 1.5], [x, 4]).data
+    with pytest.raises(TypeError, match=r"op 'dot' takes its inputs in two equal blocks .* got 3"):
+        apply("dot", w, x, 1.0)
+
+
+def test_a_layer_gives_every_sample_the_weights_it_holds_now() -> None:
+    layer = nn.Layer(2, 2, activation=None, seed=0)
+    neuron = layer.neurons[1]
+    before = layer.outputs([1.0, 1.0])[1].data
+    neuron.w[0] = Value(neuron.w[0].data + 1.0)
+    out = layer.outputs([1.0, 1.0])[1]
+    assert out.data == before + 1.0
+    out.backward()
+    assert neuron.w[0].grad == 1.0

@@ -16,7 +16,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import nn
-from autograd import Value, backward_order, dot, no_grad, sum_values, topological_order
+from autograd import Value, backward_order, dot, dots, no_grad, sum_values, topological_order
 
 
 def reference_order(roots: Sequence[Any]) -> list[Any]:
@@ -53,9 +53,14 @@ def _micrograd_style(children: list[Value], with_backward: bool) -> Value:
     return out
 
 
-def _make(kind: int, chosen: list[Value]) -> Value:
+def _make(kind: int, chosen: list[Value], weight_blocks: dict[int, tuple[Value, ...]]) -> Value:
     first, last = chosen[0], chosen[-1]
+    # One tuple of weights per length, given to several dot nodes as nn's layers do; its
+    # Values may be results placed late in the walk.
+    shared = weight_blocks.setdefault(len(chosen), tuple(chosen))
     makers = [
+        lambda: dots([shared], chosen)[0],
+        lambda: dots([tuple(chosen), shared], chosen[::-1])[1],  # inputs shared by two rows
         lambda: first * last,
         lambda: first + first,
         lambda: sum_values(chosen),
@@ -74,7 +79,7 @@ def _make(kind: int, chosen: list[Value]) -> Value:
 
 
 recipes = st.lists(
-    st.tuples(st.integers(0, 10), st.lists(st.integers(0, 60), min_size=1, max_size=5)),
+    st.tuples(st.integers(0, 12), st.lists(st.integers(0, 60), min_size=1, max_size=5)),
     min_size=1,
     max_size=50,
 )
@@ -85,8 +90,9 @@ def test_order_is_the_plain_depth_first_post_order(
     recipe: list[tuple[int, list[int]]], root_picks: list[int]
 ) -> None:
     nodes = [Value(1.0), Value(2.0)]
+    weight_blocks: dict[int, tuple[Value, ...]] = {}
     for kind, picks in recipe:
-        nodes.append(_make(kind, [nodes[i % len(nodes)] for i in picks]))
+        nodes.append(_make(kind, [nodes[i % len(nodes)] for i in picks], weight_blocks))
     roots = [nodes[-1 - i % len(nodes)] for i in root_picks]  # may repeat
     assert topological_order(roots) == reference_order(roots)
     assert topological_order(roots[0]) == reference_order(roots[:1])
@@ -97,6 +103,14 @@ def test_order_of_an_mlp_loss_is_the_plain_post_order() -> None:
     model = nn.MLP(2, [4, 4, 1], seed=0)
     loss = nn.hinge_loss([model([0.5, -1.0]), model([1.0, 2.0])], [1, -1])
     assert topological_order(loss) == reference_order([loss])
+    # A weight replaced by a result between samples: the layer's kept weight tuple
+    # changes with it, and the walk still places that result before its users.
+    neuron = model.layers[1].neurons[2]
+    neuron.w[1] = model.layers[0].neurons[0].w[0] * 2.0
+    loss = nn.hinge_loss([model([0.5, -1.0]), model([1.0, 2.0])], [1, -1])
+    order = topological_order(loss)
+    assert order == reference_order([loss])
+    assert neuron.w[1] in order
 
 
 def test_order_of_a_deep_chain_lists_every_node_once() -> None:
