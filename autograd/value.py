@@ -602,7 +602,6 @@ def _post_order(root_list: Sequence[Any]) -> list[Any]:
     # is checked once, not once per node.
     inputs_placed = None
     weights_placed: set[int] = set()
-    are_placed_weights = weights_placed.__contains__
     place_weights = weights_placed.add
     while stack:
         node = pop()
@@ -632,8 +631,11 @@ def _post_order(root_list: Sequence[Any]) -> list[Any]:
                         break
                 elif second is inputs_placed or all_placed(second):
                     inputs_placed = second
-                    if are_placed_weights(id(first)) or all_placed(first):
+                    ready = id(first) in weights_placed
+                    if not ready and all_placed(first):
                         place_weights(id(first))
+                        ready = True
+                    if ready:
                         place_set(node)
                         place(node)
                         break
@@ -658,9 +660,10 @@ def _post_order(root_list: Sequence[Any]) -> list[Any]:
                         ready = all_placed(inputs)
                     elif block is inputs_placed or all_placed(block):
                         inputs_placed = block
-                        ready = are_placed_weights(id(inputs)) or all_placed(inputs)
-                        if ready:
+                        ready = id(inputs) in weights_placed
+                        if not ready and all_placed(inputs):
                             place_weights(id(inputs))
+                            ready = True
                     else:
                         ready = False
                     if ready:
