@@ -307,3 +307,35 @@ def test_a_model_changed_after_compiling_is_a_value_error_and_changes_nothing() 
     model.layers.append(nn.Layer(3, 3, seed=0))
     with pytest.raises(ValueError, match="parameters changed since compile_step"):
         step(X, y)
+
+
+def test_a_weight_replaced_deep_in_the_model_is_a_value_error() -> None:
+    X, y = blobs(3, 2, 3, seed=1)
+    model = nn.MLP(2, [4, 3], seed=1)
+    step = nn.compile_step(model, nn.cross_entropy, X[0], y[0])
+    model.layers[0].neurons[2].w[1] = Value(0.5)
+    with pytest.raises(ValueError, match="parameters changed since compile_step"):
+        step(X, y)
+
+
+def test_a_module_whose_attributes_are_replaced_wholesale_is_a_value_error() -> None:
+    X, y = blobs(3, 2, 3, seed=1)
+    model = nn.MLP(2, [4, 3], seed=1)
+    step = nn.compile_step(model, nn.cross_entropy, X[0], y[0])
+    neuron = model.layers[1].neurons[0]
+    neuron.__dict__ = dict(vars(neuron), b=Value(0.5))
+    with pytest.raises(ValueError, match="parameters changed since compile_step"):
+        step(X, y)
+
+
+def test_a_model_changed_around_the_same_parameters_still_trains_as_eager() -> None:
+    X, y = blobs(5, 2, 3, seed=1)
+    model = nn.MLP(2, [4, 3], seed=1)
+    step = nn.compile_step(model, nn.cross_entropy, X[0], y[0])
+    model.note = "not a parameter"  # type: ignore[attr-defined]
+    neuron = model.layers[0].neurons[1]
+    neuron.w = list(neuron.w)  # a new list of the same Values
+    assert compiled_batch(step, model, X, y) == eager_batch(model, nn.cross_entropy, X, y)
+    model.layers[1].neurons[2].b = Value(0.5)
+    with pytest.raises(ValueError, match="parameters changed since compile_step"):
+        step(X, y)
