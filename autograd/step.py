@@ -42,10 +42,10 @@ import math
 import re
 from collections.abc import Callable, Sequence
 from functools import reduce
-from itertools import repeat
+from itertools import chain, repeat
 from numbers import Integral, Real
-from operator import add, mul
-from typing import Any, NoReturn
+from operator import add, attrgetter, mul
+from typing import Any, NoReturn, cast
 
 from autograd.codegen import Sym, add_term, literal, namespace
 from autograd.compiler import StatementMath, label_comment
@@ -563,25 +563,32 @@ class PerSampleStep:
             rows,
             targets,
             safe_div(1.0, float(n)),
-            tuple(p.data for p in self.parameters),
-            tuple(p.grad for p in self.parameters),
-            tuple(v.data for v in self.captured),
+            tuple(map(_DATA, self.parameters)),
+            tuple(map(_GRAD, self.parameters)),
+            tuple(map(_DATA, self.captured)),
             losses,
             outputs,
         )
         losses.reverse()  # computed from the last row to the first
         outputs.reverse()
-        total = losses[0]
-        for value in losses[1:]:  # left to right, as eager adds a batch's losses
-            total = total + value
+        total = reduce(add, losses)  # left to right, as eager adds a batch's losses
         for p, g in zip(self.parameters, grads):
             p.grad = g
         self.outputs = outputs
         return safe_div(total, float(n))
 
     def _checked_rows(self, rows: Sequence[Sequence[object]]) -> Sequence[Sequence[object]]:
+        # The common case, rows of floats of the right length, is checked by C-level loops.
+        try:
+            fits = all(map(self.width.__eq__, map(len, rows)))
+        except TypeError:
+            fits = False
+        if fits and _PLAIN.issuperset(map(type, chain.from_iterable(rows))):
+            return rows
+        return self._converted_rows(rows)
+
+    def _converted_rows(self, rows: Sequence[Sequence[object]]) -> list[list[float]]:
         width = self.width
-        plain = True
         for i, row in enumerate(rows):
             try:
                 size = len(row)
@@ -593,10 +600,6 @@ class PerSampleStep:
                 raise ValueError(
                     f"row {i} has {size} values, but the step was compiled for {width} inputs"
                 )
-            if plain and not _PLAIN.issuperset(map(type, row)):
-                plain = False
-        if plain:
-            return rows
         # Anything but floats: converted as Value() converts (or refused by it).
         checked = []
         for i, row in enumerate(rows):
@@ -607,6 +610,21 @@ class PerSampleStep:
         return checked
 
     def _checked_targets(self, targets: Sequence[object]) -> Sequence[object]:
+        # The common cases by C-level loops: class indices as ints in range, numbers as
+        # floats or ints (float(int) is what Value() stores for it).
+        if not self.target_is_list:
+            kinds = set(map(type, targets))
+            if self.kind == "index":
+                indices = cast(Sequence[int], targets)
+                if kinds == {int} and min(indices) >= 0 and max(indices) < self.classes:
+                    return indices
+            elif kinds <= _PLAIN:
+                return targets
+            elif kinds <= _NUMBERS:
+                try:
+                    return list(map(float, targets))  # type: ignore[arg-type]
+                except OverflowError:
+                    pass
         if self.kind == "index":
             indices = []
             for i, t in enumerate(targets):
@@ -651,6 +669,9 @@ class PerSampleStep:
 
 
 _PLAIN = {float}
+_NUMBERS = {float, int}
+_DATA = attrgetter("data")
+_GRAD = attrgetter("grad")
 
 #: Inputs from which a dot that passes no gradient to its inputs runs as C-level loops.
 WIDE_DOT = 256

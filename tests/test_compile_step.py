@@ -150,6 +150,19 @@ def test_a_value_the_model_reads_that_is_not_a_parameter_is_reread_each_call() -
     assert compiled == [p.grad for p in inner.parameters()]
 
 
+@pytest.mark.parametrize(
+    "targets", [[1, -2, 0], [1.0, -2.5, 0.0], [True, False, True], [10**400, -1, 0.5]]
+)
+def test_number_targets_are_read_as_value_reads_them(targets: list[Any]) -> None:
+    X: list[list[Any]] = [[1, -2], [0.5, 2.0], [True, 0.25]]  # ints and bools too
+    model = nn.MLP(2, [3, 1], seed=2)
+    step = nn.compile_step(model, nn.mse_loss, [0.5, 0.5], 0.5)
+    got_loss, got = compiled_batch(step, model, X, targets)
+    want_loss, want = eager_batch(model, nn.mse_loss, X, targets)
+    assert same(got_loss, want_loss)
+    assert all(map(same, got, want))
+
+
 def test_outputs_hold_each_rows_model_output() -> None:
     X, y = blobs(3, 4, 3, seed=5)
     model = nn.MLP(4, [3, 3], seed=5)
