@@ -254,6 +254,7 @@ class PerSampleStep:
         shared = {id(node) for node in second.order if node.op is None}
         self._source_from(first, numbering, shared)
         names = dict(namespace(), _reduce=reduce, _add=add, _mul=mul, _repeat=repeat)
+        names.update(_data=_DATA, _grad=attrgetter("grad"))
         exec(builtins.compile(self.source, "<glassgrad compiled step>", "exec"), names)
         self._run = names["step"]
         self.outputs: list[tuple[float, ...]] = []
@@ -414,29 +415,33 @@ class PerSampleStep:
 
         body = [f"        {line}" for line in forward]
         body += [f"        {line}" for line in backward]
-        param_names = "".join(f"v{i}, " for i in params[:unrolled])
-        grad_names = "".join(f"g{i}, " for i in params[:unrolled])
-        wide_grads = "".join(f"*GW{i}, " for i in spans)
         captured_names = "".join(f"v{i}, " for i in captured)
         header = [
             "# glassgrad compiled step: one sample's forward and backward, run for every row.",
             f"# {len(order)} nodes per sample, {len(params)} parameters; vN is node N's value,",
-            "# gN its gradient. Rows run last to first, the order eager backward reaches them.",
+            "# gN its gradient, PN the parameter itself. Rows run last to first, the order",
+            "# eager backward reaches them.",
             f"def step({', '.join(_ARGUMENTS)}):",
             _numbering(body),
         ]
+        # Each parameter's .data and .grad read once, its .grad written once: attribute
+        # reads and writes in the code cost a third of a loop over the parameters.
         if unrolled:
-            header.append(f"    {param_names}= parameters[:{unrolled}]")
-            header.append(f"    {grad_names}= parameter_grads[:{unrolled}]")
+            header.append(
+                f"    {''.join(f'P{i}, ' for i in params[:unrolled])}= parameters[:{unrolled}]"
+            )
+            header += [f"    v{i}, g{i} = P{i}.data, P{i}.grad" for i in params[:unrolled]]
+        footer = [f"    P{i}.grad = g{i}" for i in params[:unrolled]]
         for i, (start, stop) in spans.items():
-            header.append(f"    W{i} = parameters[{start}:{stop}]")
-            header.append(f"    GW{i} = list(parameter_grads[{start}:{stop}])")
+            header.append(f"    W{i} = list(map(_data, parameters[{start}:{stop}]))")
+            header.append(f"    GW{i} = list(map(_grad, parameters[{start}:{stop}]))")
+            footer.append(f"    for p, g in zip(parameters[{start}:{stop}], GW{i}):")
+            footer.append("        p.grad = g")
         if captured:
             header.append(f"    {captured_names}= captured")
         header.append("    add_loss = losses.append")
         header.append("    add_output = outputs.append")
         header.append("    for row, target in zip(reversed(rows), reversed(targets)):")
-        footer = [f"    return ({grad_names}{wide_grads})"]
         self.source = "\n".join(header + body + footer) + "\n"
 
     def _backward_lines(
@@ -560,12 +565,11 @@ class PerSampleStep:
         targets = self._checked_targets(targets)
         losses: list[float] = []
         outputs: list[tuple[float, ...]] = []
-        grads = self._run(
+        self._run(
             rows,
             targets,
             safe_div(1.0, float(n)),
-            tuple(map(_DATA, self.parameters)),
-            tuple(map(_GRAD, self.parameters)),
+            self.parameters,
             tuple(map(_DATA, self.captured)),
             losses,
             outputs,
@@ -573,8 +577,6 @@ class PerSampleStep:
         losses.reverse()  # computed from the last row to the first
         outputs.reverse()
         total = reduce(add, losses)  # left to right, as eager adds a batch's losses
-        for p, g in zip(self.parameters, grads):
-            p.grad = g
         self.outputs = outputs
         return safe_div(total, float(n))
 
@@ -672,7 +674,6 @@ class PerSampleStep:
 _PLAIN = {float}
 _NUMBERS = {float, int}
 _DATA = attrgetter("data")
-_GRAD = attrgetter("grad")
 
 #: Inputs from which a dot that passes no gradient to its inputs runs as C-level loops.
 WIDE_DOT = 256
@@ -749,7 +750,6 @@ _ARGUMENTS = (
     "targets",
     "seed",
     "parameters",
-    "parameter_grads",
     "captured",
     "losses",
     "outputs",
