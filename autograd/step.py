@@ -11,6 +11,8 @@ a function that loops over a batch's rows running that sample's forward and back
   go into one list per dot instead, and the dot runs as C-level loops over it);
 * only gradients on a path to a parameter are computed (not those of inputs, targets or
   constants);
+* the loop's most used locals are named first, so CPython numbers them below 256 and
+  reads them without an ``EXTENDED_ARG``;
 * a ``dot`` whose upstream gradient is zero is skipped with the guard eager ``backward()``
   uses (a zero gradient and a finite sum, so every skipped term would be an exact zero);
 * every derivative comes from the op table's rules, read as code text
