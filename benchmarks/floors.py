@@ -8,14 +8,19 @@ written out by :func:`floor_step` for a given network, as one would type it.
 
 ``skip_zeros=True`` adds what the same expert does on top: skip the backward of a sample
 whose loss gradient is zero (a hinge margin met) and of each neuron whose ReLU is off.
-These floors are for speed comparisons only: their sums run in other orders than the
-engine's, so they agree with it to rounding, not bit for bit.
+Each floor names its most used locals first, as the compiled step does: CPython spends an
+extra instruction on each use of a local numbered past 255. These floors are for speed
+comparisons only: their sums run in other orders than the engine's, so they agree with it
+to rounding, not bit for bit.
 """
 
 from __future__ import annotations
 
 import itertools
+import keyword
 import math
+import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -104,6 +109,7 @@ def floor_step(sizes: Sequence[int], loss: str, skip_zeros: bool = False) -> Flo
             first = False
     source = [
         "def step(rows, targets, parameters):",
+        _numbering(body, 256 - 3),
         f"    {', '.join(names)}, = parameters",
         f"    {' = '.join(grads)} = 0.0",
         "    total = 0.0",
@@ -116,3 +122,21 @@ def floor_step(sizes: Sequence[int], loss: str, skip_zeros: bool = False) -> Flo
     exec(compile("\n".join(source) + "\n", "<floor step>", "exec"), namespace)
     step: FloorStep = namespace["step"]
     return step
+
+
+def _numbering(body: list[str], slots: int) -> str:
+    """Return a statement naming the body's most used locals first.
+
+    CPython numbers a function's locals in the order it first meets them, and each use
+    of one numbered past 255 costs an extra instruction (``EXTENDED_ARG``). Naming a
+    sample's activations and gradients before the parameters keeps them below 256: about
+    10% off either floor, once per call.
+    """
+    words = re.findall(r"\b[A-Za-z_]\w*\b", "\n".join(body))
+    locals_ = [w for w in words if not keyword.iskeyword(w) and w not in _NOT_LOCAL]
+    first = [name for name, _ in Counter(locals_).most_common(slots)]
+    return "    " + " = ".join([*first, "None"])
+
+
+#: Names the step body reads that are not its locals.
+_NOT_LOCAL = {"exp", "log", "max"}

@@ -7,7 +7,9 @@ compiled with (a replaced layer or Value would otherwise be trained on silently 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from itertools import chain
+from operator import is_
 from typing import Any
 
 from autograd import PerSampleStep, Value
@@ -37,6 +39,7 @@ class ModelStep:
         self.model = model
         self._parameters = model.parameters()
         self._ids = [id(p) for p in self._parameters]
+        self._layout = _Layout(model)
         self.compiled: PerSampleStep = compile_sample_step(
             model,
             loss,
@@ -58,17 +61,65 @@ class ModelStep:
 
     def __call__(self, rows: Sequence[Sequence[object]], targets: Sequence[object]) -> float:
         """Run one batch forward and backward; return its mean loss (grads accumulate)."""
-        current = self.model.parameters()
-        if [id(p) for p in current] != self._ids:
-            raise ValueError(
-                f"the model's parameters changed since compile_step (it had "
-                f"{len(self._ids)}, now {len(current)}, or some were replaced): "
-                f"call compile_step(model, ...) again"
-            )
+        if not self._layout.unchanged():
+            current = self.model.parameters()
+            if [id(p) for p in current] != self._ids:
+                raise ValueError(
+                    f"the model's parameters changed since compile_step (it had "
+                    f"{len(self._ids)}, now {len(current)}, or some were replaced): "
+                    f"call compile_step(model, ...) again"
+                )
+            self._layout = _Layout(self.model)  # changed elsewhere: the same parameters
         return self.compiled(rows, targets)
 
     def __repr__(self) -> str:
         return f"ModelStep({self.model!r}, {self.compiled!r})"
+
+
+class _Layout:
+    """What :meth:`Module.parameters` walks: every module, list and tuple it can enter.
+
+    ``parameters()`` finds a model's parameters by entering modules (their ``__dict__``),
+    lists and tuples; what it finds depends only on which objects those hold, in which
+    order. So when every module keeps its ``__dict__`` and every container holds the same
+    objects (by identity) in the same order, ``parameters()`` would return the same list.
+    :meth:`unchanged` tests that with C-level loops: for the demo's MLP 2-16-16-1, about
+    10 µs where walking the model again took 80 to 200 µs, a fifth of the whole step.
+    (Reassigning an object's ``__class__`` in place, which changes no container, is not
+    seen; nothing else the walk reads escapes the test.)
+    """
+
+    def __init__(self, model: Module) -> None:
+        modules: list[Module] = []
+        containers: list[Collection[object]] = []
+        seen = {id(model)}
+        pending: list[object] = [model]
+        while pending:
+            item = pending.pop()
+            if isinstance(item, Module):
+                modules.append(item)
+                held: Collection[object] = vars(item).values()
+            else:
+                held = item  # type: ignore[assignment]
+            containers.append(held)
+            for inner in held:
+                if isinstance(inner, (Module, list, tuple)) and id(inner) not in seen:
+                    seen.add(id(inner))
+                    pending.append(inner)
+        self._modules = modules
+        self._dicts = [vars(module) for module in modules]
+        # Dict views are live: they show what each module holds when iterated.
+        self._containers = containers
+        self._sizes = [len(held) for held in containers]
+        self._items = list(chain.from_iterable(containers))
+
+    def unchanged(self) -> bool:
+        """Return whether every module and container holds what it held when recorded."""
+        return (
+            all(map(is_, map(vars, self._modules), self._dicts))
+            and list(map(len, self._containers)) == self._sizes
+            and all(map(is_, chain.from_iterable(self._containers), self._items))
+        )
 
 
 def compile_step(

@@ -150,6 +150,19 @@ def test_a_value_the_model_reads_that_is_not_a_parameter_is_reread_each_call() -
     assert compiled == [p.grad for p in inner.parameters()]
 
 
+@pytest.mark.parametrize(
+    "targets", [[1, -2, 0], [1.0, -2.5, 0.0], [True, False, True], [10**400, -1, 0.5]]
+)
+def test_number_targets_are_read_as_value_reads_them(targets: list[Any]) -> None:
+    X: list[list[Any]] = [[1, -2], [0.5, 2.0], [True, 0.25]]  # ints and bools too
+    model = nn.MLP(2, [3, 1], seed=2)
+    step = nn.compile_step(model, nn.mse_loss, [0.5, 0.5], 0.5)
+    got_loss, got = compiled_batch(step, model, X, targets)
+    want_loss, want = eager_batch(model, nn.mse_loss, X, targets)
+    assert same(got_loss, want_loss)
+    assert all(map(same, got, want))
+
+
 def test_outputs_hold_each_rows_model_output() -> None:
     X, y = blobs(3, 4, 3, seed=5)
     model = nn.MLP(4, [3, 3], seed=5)
@@ -193,9 +206,12 @@ def test_parameters_are_read_once_per_call_and_written_once() -> None:
     X, y = blobs(2, 3, 2, seed=0)
     model = nn.MLP(3, [2, 2], seed=0)
     source = nn.compile_step(model, nn.cross_entropy, X[0], y[0]).source
-    assert source.count("= parameters[:") == 1
-    assert source.count("= parameter_grads[:") == 1
-    assert "for row, target in zip(reversed(rows), reversed(targets)):" in source
+    before, loop = source.split("    for row, target in zip(reversed(rows), reversed(targets)):\n")
+    after = re.split(r"^(?=    \S)", loop, maxsplit=1, flags=re.M)[1]
+    count = len(model.parameters())
+    assert len(re.findall(r"^    v\d+, g\d+ = P\d+\.data, P\d+\.grad$", before, re.M)) == count
+    assert len(re.findall(r"^    P\d+\.grad = g\d+$", after, re.M)) == count
+    assert ".data" not in loop.replace(after, "") and ".grad" not in loop.replace(after, "")
     assert "if g" in source and "!= 0.0 or" in source  # dot's zero-gradient guard
 
 
@@ -305,5 +321,37 @@ def test_a_model_changed_after_compiling_is_a_value_error_and_changes_nothing() 
         step(X, y)
     assert untouched(model) == before
     model.layers.append(nn.Layer(3, 3, seed=0))
+    with pytest.raises(ValueError, match="parameters changed since compile_step"):
+        step(X, y)
+
+
+def test_a_weight_replaced_deep_in_the_model_is_a_value_error() -> None:
+    X, y = blobs(3, 2, 3, seed=1)
+    model = nn.MLP(2, [4, 3], seed=1)
+    step = nn.compile_step(model, nn.cross_entropy, X[0], y[0])
+    model.layers[0].neurons[2].w[1] = Value(0.5)
+    with pytest.raises(ValueError, match="parameters changed since compile_step"):
+        step(X, y)
+
+
+def test_a_module_whose_attributes_are_replaced_wholesale_is_a_value_error() -> None:
+    X, y = blobs(3, 2, 3, seed=1)
+    model = nn.MLP(2, [4, 3], seed=1)
+    step = nn.compile_step(model, nn.cross_entropy, X[0], y[0])
+    neuron = model.layers[1].neurons[0]
+    neuron.__dict__ = dict(vars(neuron), b=Value(0.5))
+    with pytest.raises(ValueError, match="parameters changed since compile_step"):
+        step(X, y)
+
+
+def test_a_model_changed_around_the_same_parameters_still_trains_as_eager() -> None:
+    X, y = blobs(5, 2, 3, seed=1)
+    model = nn.MLP(2, [4, 3], seed=1)
+    step = nn.compile_step(model, nn.cross_entropy, X[0], y[0])
+    model.note = "not a parameter"  # type: ignore[attr-defined]
+    neuron = model.layers[0].neurons[1]
+    neuron.w = list(neuron.w)  # a new list of the same Values
+    assert compiled_batch(step, model, X, y) == eager_batch(model, nn.cross_entropy, X, y)
+    model.layers[1].neurons[2].b = Value(0.5)
     with pytest.raises(ValueError, match="parameters changed since compile_step"):
         step(X, y)
