@@ -14,7 +14,7 @@ from typing import Any
 
 from autograd import PerSampleStep, Value
 from autograd import compile_step as compile_sample_step
-from nn.module import Module
+from nn.module import Module, _walk
 
 __all__ = ["compile_step", "ModelStep"]
 
@@ -90,22 +90,12 @@ class _Layout:
     """
 
     def __init__(self, model: Module) -> None:
-        modules: list[Module] = []
-        containers: list[Collection[object]] = []
-        seen = {id(model)}
-        pending: list[object] = [model]
-        while pending:
-            item = pending.pop()
-            if isinstance(item, Module):
-                modules.append(item)
-                held: Collection[object] = vars(item).values()
-            else:
-                held = item  # type: ignore[assignment]
-            containers.append(held)
-            for inner in held:
-                if isinstance(inner, (Module, list, tuple)) and id(inner) not in seen:
-                    seen.add(id(inner))
-                    pending.append(inner)
+        entered: list[Any] = []
+        _walk(model, named=False, entering=entered)
+        modules = [item for item in entered if isinstance(item, Module)]
+        containers: list[Collection[object]] = [
+            vars(item).values() if isinstance(item, Module) else item for item in entered
+        ]
         self._modules = modules
         self._dicts = [vars(module) for module in modules]
         # Dict views are live: they show what each module holds when iterated.

@@ -333,16 +333,22 @@ def _shorten(names: list[str], limit: int = 6) -> str:
     return f"[{shown}]{more}"
 
 
-def _walk(root: Module, named: bool) -> list[tuple[str, Value]]:
+def _walk(
+    root: Module, named: bool, entering: list[object] | None = None
+) -> list[tuple[str, Value]]:
     """Return each parameter under ``root`` once, with its dotted name if ``named`` (else "").
 
     Depth first, in the order attributes were set and items listed. A module, list or tuple
     already entered is not entered again, and a parameter reached again is left out: so
     tied parameters keep their first name, and a module that refers to itself or to an
-    ancestor is walked once. The walk keeps its own stack, so any depth works.
+    ancestor is walked once. The walk keeps its own stack, so any depth works. The modules,
+    lists and tuples it enters, ``root`` first, are appended to ``entering`` when given:
+    what they hold is all the walk reads.
     """
     found: list[tuple[str, Value]] = []
     entered = {id(root)}
+    if entering is not None:
+        entering.append(root)
     stack: list[tuple[str, Iterator[tuple[object, object]]]] = [("", iter(vars(root).items()))]
     while stack:
         prefix, items = stack[-1]
@@ -351,6 +357,8 @@ def _walk(root: Module, named: bool) -> list[tuple[str, Value]]:
                 found.append((f"{prefix}{key}" if named else "", item))
             elif isinstance(item, (Module, list, tuple)) and id(item) not in entered:
                 entered.add(id(item))
+                if entering is not None:
+                    entering.append(item)
                 inner = vars(item).items() if isinstance(item, Module) else enumerate(item)
                 stack.append((f"{prefix}{key}." if named else "", iter(inner)))
                 break  # walk the inner items first, then come back to the rest of these
