@@ -126,7 +126,7 @@ def depth_first_reference(roots: Any | Sequence[Any]) -> list[Any]:
     return order
 
 
-def ordering(repeats: int = 9) -> None:
+def ordering(repeats: int = 25) -> None:
     X, y = moons(100)
     primitive = PrimitiveMLP(Value, [2, 16, 16, 1])
     fused = nn.MLP(2, [16, 16, 1], seed=1337)
@@ -249,7 +249,7 @@ def main() -> None:
     for name, (nodes, per_node) in memory.items():
         print(f"  {name:10s} {nodes:7d} nodes  {per_node:6.0f} bytes/node")
 
-    print("\nbackward order against the previous depth-first walk (best of 9 turns)")
+    print("\nbackward order against the previous depth-first walk (best of 25 turns)")
     ordering()
 
     print("\nbuilding micrograd's demo graph, 10,000 against 1,000,000 nodes (per node)")
